@@ -1,0 +1,69 @@
+"""Decode page bytes right: HTTP header, BOM, <meta charset>, then sniffing.
+
+GB2312 and GBK are decoded as GB18030 (a superset), and a declared charset that produces
+replacement characters (a ``charset=utf-8`` header on GBK bytes) is distrusted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+            "gb_2312-80": "gb18030", "utf8": "utf-8"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    guessed: bool  # True when no declaration was trusted and the encoding was sniffed
+
+
+def _canonical(name: str) -> str | None:
+    name = name.strip().lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _clean(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode(data: bytes, content_type: str | None = None) -> Decoded:
+    """Decode ``data``; never raises (falls back to GB18030/UTF-8 with replacement)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data[len(bom):].decode(encoding, "replace"), encoding, False)
+    declared: list[str] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            declared.append(match.group(1))
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        declared.append(match.group(1).decode("ascii", "ignore"))
+    for name in declared:
+        encoding = _canonical(name)
+        if encoding:
+            text = _clean(data, encoding)
+            if text is not None:
+                return Decoded(text, encoding, False)
+    for encoding in ("utf-8", "gb18030"):
+        text = _clean(data, encoding)
+        if text is not None:
+            return Decoded(text, encoding, True)
+    # Broken bytes in either encoding: keep the reading with fewer replacement characters.
+    readings = [(data.decode(e, "replace"), e) for e in ("utf-8", "gb18030")]
+    text, encoding = min(readings, key=lambda r: r[0].count("\ufffd"))
+    return Decoded(text, encoding, True)

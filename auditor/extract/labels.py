@@ -1,0 +1,93 @@
+"""The label table: every label a disclosure page uses, mapped to a normalised field.
+
+This is data, not logic. A label is matched after removing every kind of white space and the
+trailing colon, so ``索&ensp;引&ensp;号：`` and ``索 引 号`` both read as ``索引号``. ``None`` as
+a field means a known label whose value is kept only in ``raw`` (it still has to be known so
+that a line holding several pairs can be split at it). Lower priority numbers win when a page
+gives one field under two labels (``发布机构`` beats ``来源``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# label → (field, priority)
+LABELS: dict[str, tuple[str | None, int]] = {
+    "索引号": ("index_no", 0),
+    "信息索引号": ("index_no", 0),
+    "组配分类": ("category", 0),
+    "信息分类": ("category", 1),
+    "公开目录": ("category", 2),
+    "发布机构": ("publisher", 0),
+    "发文机关": ("publisher", 0),
+    "发文机构": ("publisher", 0),
+    "发文单位": ("publisher", 0),
+    "发布单位": ("publisher", 1),
+    "来源": ("publisher", 5),
+    "信息来源": ("publisher", 6),
+    "主题分类": ("subject", 0),
+    "分类": ("subject", 1),
+    "名称": ("title", 0),
+    "标题": ("title", 0),
+    "信息名称": ("title", 0),
+    "文件名称": ("title", 1),
+    "文号": ("doc_no", 0),
+    "发文字号": ("doc_no", 0),
+    "文件编号": ("doc_no", 1),
+    "发布日期": ("published", 0),
+    "发文日期": ("published", 1),
+    "公开日期": ("published", 1),
+    "发布时间": ("published", 2),
+    "时间": ("published", 5),
+    "成文日期": ("written", 0),
+    "印发日期": ("written", 1),
+    "生成日期": ("written", 1),
+    "有效性": ("validity", 0),
+    "时效": ("validity", 1),
+    "效力状态": ("validity", 1),
+    "主题词": ("keywords", 0),
+    "关键词": ("keywords", 0),
+    # Known labels kept only in raw.
+    "公文种类": (None, 9),
+    "体裁分类": (None, 9),
+    "服务对象分类": (None, 9),
+    "生命周期分类": (None, 9),
+    "信息格式/语种": (None, 9),
+    "内容概述": (None, 9),
+    "公开方式": (None, 9),
+    "公开形式": (None, 9),
+    "统一编号": (None, 9),
+    "作者": (None, 9),
+    "责任编辑": (None, 9),
+    "浏览次数": (None, 9),
+    "访问量": (None, 9),
+    "字体": (None, 9),
+    "文件下载": (None, 9),
+    "发布人": (None, 9),
+}
+
+FIELDS = ("index_no", "category", "publisher", "subject", "title", "doc_no",
+          "published", "written", "validity", "keywords")
+
+SPACE_CHARS = " \t\r\n\f\v\u3000\u2002\u2003\u2009\u00a0"
+_SPACE_CLASS = "[" + re.escape(SPACE_CHARS) + "]"
+
+
+def clean_label(text: str) -> str:
+    """``索&ensp;引&ensp;号：`` → ``索引号``: drop all white space and the trailing colon."""
+    stripped = "".join(ch for ch in text if ch not in SPACE_CHARS)
+    return stripped.rstrip(":：")
+
+
+def _label_alternation() -> str:
+    """One regex alternative per label, tolerant of white space between its characters."""
+    parts = []
+    for label in sorted(LABELS, key=len, reverse=True):
+        parts.append(f"{_SPACE_CLASS}*".join(re.escape(ch) for ch in label))
+    return "|".join(parts)
+
+
+# A label where it starts a chunk or follows white space/punctuation, then an optional colon.
+LABEL_RE = re.compile(
+    rf"(?:^|(?<=[{re.escape(SPACE_CHARS)}|，,;；>\]】)]))(?P<label>{_label_alternation()}){_SPACE_CLASS}*(?P<colon>[:：])?"
+)
