@@ -1,0 +1,249 @@
+"""The site registry (``sites.yaml``): which bureaus to audit and how to reach them.
+
+External scripts write this file, so its key names are a contract. Every problem is reported
+with file, line and key, all at once, before anything runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+LEVELS = ("province", "city", "county")
+KINDS = ("natural_resources", "finance", "government", "development_reform", "education",
+         "civil_affairs", "human_resources", "housing", "transport", "water", "agriculture",
+         "health", "ecology", "emergency", "market_regulation", "statistics", "other")
+_BUREAU_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
+
+
+class RegistryError(ValueError):
+    """A registry that cannot be used; ``problems`` lists every ``file:line: key: message``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    reason: str
+    until: dt.date | None
+
+
+@dataclass(frozen=True)
+class Bureau:
+    id: str
+    name: str
+    region: str
+    level: str
+    kind: str
+    start_urls: tuple[str, ...]
+    credit_code: str | None = None
+    profile: str = "auto"
+    waivers: tuple[Waiver, ...] = ()
+    parent: str | None = None
+    index_pattern: str | None = None
+    domains: tuple[str, ...] = ()
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """host[:port] values the crawl may visit: the start URLs' and any extra ``domains``."""
+        return frozenset({urlsplit(u).netloc.lower() for u in self.start_urls} | set(self.domains))
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "region": self.region, "level": self.level,
+            "kind": self.kind, "credit_code": self.credit_code, "start_urls": list(self.start_urls),
+            "profile": self.profile, "parent": self.parent, "index_pattern": self.index_pattern,
+            "domains": list(self.domains),
+            "waivers": [{"rule": w.rule, "reason": w.reason,
+                         "until": w.until.isoformat() if w.until else None} for w in self.waivers],
+        }
+
+
+@dataclass(frozen=True)
+class Registry:
+    path: Path
+    province: str
+    audit_date: dt.date
+    bureaus: tuple[Bureau, ...] = field(default_factory=tuple)
+
+    def bureau(self, bureau_id: str) -> Bureau:
+        for bureau in self.bureaus:
+            if bureau.id == bureau_id:
+                return bureau
+        raise KeyError(bureau_id)
+
+    def to_record(self) -> dict[str, Any]:
+        return {"province": self.province, "audit_date": self.audit_date.isoformat(),
+                "bureaus": [b.to_record() for b in self.bureaus]}
+
+
+# Allowed keys: name → (required, checker). A checker returns an error message or None.
+def _str(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def _one_of(options: tuple[str, ...]):
+    def check(value: Any) -> str | None:
+        return None if value in options else f"must be one of {', '.join(options)} (got {value!r})"
+    return check
+
+
+def _region(value: Any) -> str | None:
+    text = str(value)
+    return None if re.fullmatch(r"\d{6}", text) else f"must be a 6-digit GB/T 2260 code (got {value!r})"
+
+
+def _url_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of http(s) URLs"
+    for url in value:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return f"not an http(s) URL: {url!r}"
+    return None
+
+
+def _date(value: Any) -> str | None:
+    return None if isinstance(value, dt.date) else f"must be a date YYYY-MM-DD (got {value!r})"
+
+
+def _regex(value: Any) -> str | None:
+    try:
+        re.compile(str(value))
+    except re.error as exc:
+        return f"is not a valid regular expression: {exc}"
+    return None
+
+
+def _str_list(value: Any) -> str | None:
+    ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return None if ok else "must be a list of strings"
+
+
+TOP_KEYS = {"province": (True, _str), "audit_date": (False, _date), "bureaus": (True, None)}
+BUREAU_KEYS = {
+    "id": (True, lambda v: None if isinstance(v, str) and _BUREAU_ID.match(v)
+           else "must be letters, digits, '-' or '_' (at most 64)"),
+    "name": (True, _str),
+    "region": (True, _region),
+    "level": (True, _one_of(LEVELS)),
+    "kind": (True, _one_of(KINDS)),
+    "credit_code": (False, _str),
+    "start_urls": (True, _url_list),
+    "profile": (False, _str),
+    "waivers": (False, None),
+    "parent": (False, _str),
+    "index_pattern": (False, _regex),
+    "domains": (False, _str_list),
+}
+WAIVER_KEYS = {"rule": (True, _str), "reason": (True, _str), "until": (False, _date)}
+
+
+class _Checker:
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[str] = []
+
+    def problem(self, node: yaml.Node, key: str, message: str) -> None:
+        self.problems.append(f"{self.path}:{node.start_mark.line + 1}: {key}: {message}")
+
+    def mapping(self, node: yaml.Node, where: str, spec: dict[str, tuple[bool, Any]]) -> dict[str, Any]:
+        """Check one mapping node against ``spec``; return its plain values by key."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, where or "(top)", "must be a mapping")
+            return {}
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            label = f"{where}.{key}" if where else key
+            if key not in spec:
+                self.problem(key_node, label, f"unknown key (allowed: {', '.join(spec)})")
+                continue
+            if key in values:
+                self.problem(key_node, label, "duplicate key")
+                continue
+            values[key] = (value_node, yaml.safe_load(yaml.serialize(value_node)))
+            check = spec[key][1]
+            message = check(values[key][1]) if check else None
+            if message:
+                self.problem(value_node, label, message)
+        for key, (required, _) in spec.items():
+            if required and key not in values:
+                self.problem(node, f"{where}.{key}" if where else key, "required key is missing")
+        return values
+
+
+def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry:
+    """Read and validate ``sites.yaml``; raise ``RegistryError`` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError([f"{path}: cannot read: {exc}"]) from exc
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"{mark.line + 1}" if mark else "?"
+        raise RegistryError([f"{path}:{line}: (syntax): {getattr(exc, 'problem', exc)}"]) from exc
+    checker = _Checker(path)
+    if root is None:
+        raise RegistryError([f"{path}:1: (top): the file is empty"])
+    top = checker.mapping(root, "", TOP_KEYS)
+    bureaus: list[Bureau] = []
+    seen: dict[str, int] = {}
+    bureaus_node = top.get("bureaus", (None, None))[0]
+    if bureaus_node is not None and not isinstance(bureaus_node, yaml.SequenceNode):
+        checker.problem(bureaus_node, "bureaus", "must be a list of bureaus")
+    elif bureaus_node is not None:
+        if not bureaus_node.value:
+            checker.problem(bureaus_node, "bureaus", "must list at least one bureau")
+        for i, bureau_node in enumerate(bureaus_node.value):
+            where = f"bureaus[{i}]"
+            values = checker.mapping(bureau_node, where, BUREAU_KEYS)
+            plain = {k: v[1] for k, v in values.items()}
+            bureau_id = plain.get("id")
+            if isinstance(bureau_id, str):
+                if bureau_id in seen:
+                    checker.problem(values["id"][0], f"{where}.id",
+                                    f"duplicate bureau id {bureau_id!r} (first on line {seen[bureau_id]})")
+                else:
+                    seen[bureau_id] = values["id"][0].start_mark.line + 1
+            waivers: list[Waiver] = []
+            if "waivers" in values:
+                node = values["waivers"][0]
+                if not isinstance(node, yaml.SequenceNode):
+                    checker.problem(node, f"{where}.waivers", "must be a list of {rule, reason, until}")
+                else:
+                    for j, waiver_node in enumerate(node.value):
+                        w = {k: v[1] for k, v in checker.mapping(
+                            waiver_node, f"{where}.waivers[{j}]", WAIVER_KEYS).items()}
+                        if "rule" in w and "reason" in w:
+                            waivers.append(Waiver(str(w["rule"]), str(w["reason"]), w.get("until")))
+            if len(checker.problems) == 0:
+                bureaus.append(Bureau(
+                    id=plain["id"], name=plain["name"], region=str(plain["region"]),
+                    level=plain["level"], kind=plain["kind"],
+                    start_urls=tuple(str(u) for u in plain["start_urls"]),
+                    credit_code=plain.get("credit_code"), profile=plain.get("profile", "auto"),
+                    waivers=tuple(waivers), parent=plain.get("parent"),
+                    index_pattern=plain.get("index_pattern"),
+                    domains=tuple(d.lower() for d in plain.get("domains", [])),
+                ))
+    for bureau in bureaus:
+        if bureau.parent and bureau.parent not in seen:
+            checker.problems.append(f"{path}: bureaus.{bureau.id}.parent: no bureau with id {bureau.parent!r}")
+    if checker.problems:
+        raise RegistryError(checker.problems)
+    audit_date = top.get("audit_date", (None, None))[1] or today or dt.date.today()
+    return Registry(path=path, province=top["province"][1], audit_date=audit_date,
+                    bureaus=tuple(bureaus))

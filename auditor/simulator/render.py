@@ -1,0 +1,152 @@
+"""Write the demo province to disk: one folder of static pages per bureau site, the ground truth
+and a manifest the server reads.
+
+Three CMS families, modelled on the real pages in ``shared/corpus``: the Anhui 集约化 platform
+(``/OpennessContent/show/<id>.html``, ``table.table_suoyin``), TRS served as GBK
+(``createPageHTML`` pagination, ``索&ensp;引&ensp;号：`` labels) and EmpireCMS with no metadata
+table (date and source inline, 文号 only in the body).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from auditor.simulator.province import Column, Document, Province, SimBureau
+
+PAGE_SIZE = {"anhui": 15, "trs": 20, "empirecms": 25}
+CHARSET = {"anhui": "utf-8", "trs": "gb2312", "empirecms": "utf-8"}
+HOME = {"anhui": "/index.html", "trs": "/index.htm", "empirecms": "/index.html"}
+SUBJECT = {"natural_resources": "自然资源、规划", "finance": "财政、金融、审计"}
+FILLER = [
+    "为深入贯彻落实《中华人民共和国政府信息公开条例》，进一步推进政务公开标准化规范化建设，结合工作实际，现将有关事项通知如下。",
+    "各单位要高度重视，明确责任分工，细化工作措施，确保各项任务按时保质完成。",
+    "本通知自发布之日起施行。执行中如遇问题，请及时向我局反映。",
+    "联系人及电话：办公室，0563-2022000。",
+]
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("auditor.simulator", "templates"),
+                       autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+
+
+def _spaced(doc_no: str) -> str:
+    """How EmpireCMS bodies show a 文号: ``柘政〔 2018 〕 16 号``."""
+    return doc_no.replace("〔", "〔 ").replace("〕", " 〕 ").replace("号", " 号")
+
+
+class _Site:
+    """Paths and pages of one bureau's site."""
+
+    def __init__(self, bureau: SimBureau, env: Environment, rng: random.Random):
+        self.bureau, self.env, self.rng = bureau, env, rng
+        self.family = bureau.family
+        self.org = 2650000 + int(bureau.region[-3:]) * 10 + (bureau.kind == "finance")
+        self.files: dict[str, bytes] = {}
+        self.docs: dict[int, Document] = {d.id: d for d in bureau.documents}
+        for n, column in enumerate(bureau.columns):
+            column.path = self.list_path(column, n, 1)
+            for doc in column.documents:
+                doc.path = self.detail_path(column, doc)
+
+    # ----------------------------------------------------------- URL scheme per family
+    def list_path(self, column: Column, n: int, page: int) -> str:
+        if self.family == "anhui":
+            return f"/OpennessContent/showList/{self.org}/{4000 + n}/page_{page}.html"
+        if self.family == "trs":
+            return f"/col/{column.slug}/index.htm" if page == 1 else f"/col/{column.slug}/index_{page - 1}.htm"
+        return f"/xxgk/{column.slug}/index.html" if page == 1 else f"/xxgk/{column.slug}/index_{page}.html"
+
+    def detail_path(self, column: Column, doc: Document) -> str:
+        day = doc.published
+        if self.family == "anhui":
+            return f"/OpennessContent/show/{doc.id}.html"
+        if self.family == "trs":
+            return f"/col/{column.slug}/{day:%Y%m}/t{day:%Y%m%d}_{doc.id}.htm"
+        return f"/xxgk/{column.slug}/{day.isoformat()}/{doc.id}.html"
+
+    def attachment_path(self, doc: Document) -> str:
+        day = doc.published
+        if self.family == "anhui":
+            return f"/group1/M00/{day:%Y%m}/{doc.attachment}"
+        if self.family == "trs":
+            return f"/col/{doc.column}/{day:%Y%m}/P0{day:%Y%m%d}{doc.id}.pdf"
+        return f"/d/file/xxgk/{day.isoformat()}/{doc.attachment}"
+
+    # ----------------------------------------------------------- pages
+    def render(self, template: str, **context: Any) -> None:
+        path = context.pop("path")
+        text = self.env.get_template(f"{self.family}_{template}.html").render(
+            bureau=self.bureau, charset=CHARSET[self.family], home=HOME[self.family], **context)
+        self.files[path] = text.encode("gbk" if self.family == "trs" else "utf-8", "xmlcharrefreplace")
+
+    def build(self) -> dict[str, bytes]:
+        self.render("home", path=HOME[self.family])
+        size = PAGE_SIZE[self.family]
+        for n, column in enumerate(self.bureau.columns):
+            pages = max(1, -(-len(column.documents) // size))
+            for page in range(1, pages + 1):
+                docs = column.documents[(page - 1) * size: page * size]
+                for doc in docs:
+                    doc.rel = "./" + doc.path.split(f"/col/{column.slug}/", 1)[-1]  # TRS lists use ./YYYYMM/…
+                self.render("list", path=self.list_path(column, n, page), column=column, docs=docs,
+                            page=page, pages=pages, total=len(column.documents),
+                            page_url=lambda k, c=column, i=n: self.list_path(c, i, k))
+            for doc in column.documents:
+                self.detail(column, doc)
+        return self.files
+
+    def detail(self, column: Column, doc: Document) -> None:
+        paragraphs = self.rng.sample(FILLER, 2)
+        interpretation = self.docs.get(doc.interpretation) if doc.interpretation else None
+        policy = self.docs.get(doc.interpretation_of) if doc.interpretation_of and doc.links_back else None
+        attachment_url = self.attachment_path(doc) if doc.attachment else None
+        if attachment_url and not doc.attachment_broken:
+            self.files[attachment_url] = PDF_BYTES
+        self.render("detail", path=doc.path, column=column, doc=doc, subject=SUBJECT[self.bureau.kind],
+                    paragraphs=paragraphs, interpretation=interpretation, policy=policy,
+                    attachment_url=attachment_url,
+                    doc_no_spaced=_spaced(doc.doc_no) if doc.doc_no else "")
+
+
+def write_province(province: Province, out: Path) -> dict[str, Any]:
+    """Write every site under ``out/sites/<bureau id>/`` plus ``manifest.json`` and
+    ``ground_truth.json``; return the manifest."""
+    env = _env()
+    rng = random.Random(province.seed * 7919)
+    out.mkdir(parents=True, exist_ok=True)
+    bureaus = []
+    doc_paths: dict[tuple[str, str], str] = {}
+    for bureau in province.bureaus:
+        site = _Site(bureau, env, rng)
+        files = site.build()
+        root = out / "sites" / bureau.id
+        for path, data in files.items():
+            target = root / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for doc in bureau.documents:
+            doc_paths[(bureau.id, f"doc:{doc.id}")] = doc.path
+        bureaus.append({
+            "id": bureau.id, "name": bureau.name, "region": bureau.region, "level": bureau.level,
+            "kind": bureau.kind, "credit_code": bureau.credit_code, "family": bureau.family,
+            "address": bureau.address, "home": HOME[bureau.family], "down": bureau.down,
+            "charset": CHARSET[bureau.family], "documents": len(bureau.documents),
+            "columns": len(bureau.columns), "parent": None if bureau.level == "city" else
+            next(b.id for b in province.bureaus if b.level == "city" and b.kind == bureau.kind),
+        })
+    defects = [{"bureau": d.bureau, "rule": d.rule,
+                "subject": doc_paths.get((d.bureau, d.subject), d.subject), "note": d.note}
+               for d in province.defects]
+    manifest = {"province": "安徽省", "seed": province.seed,
+                "audit_date": province.audit_date.isoformat(), "bureaus": bureaus}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    truth = {"seed": province.seed, "audit_date": province.audit_date.isoformat(), "defects": defects}
+    (out / "ground_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest

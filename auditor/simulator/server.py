@@ -1,0 +1,106 @@
+"""Serve a simulated province: one real HTTP server per bureau site, each on its own loopback
+address (127.0.0.x), started and stopped by the caller.
+
+A site marked ``down`` answers 503 to everything. Every served province gets a fresh
+``sites.yaml`` naming the addresses and ports actually bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+TYPES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf",
+         ".json": "application/json", ".xml": "text/xml", ".doc": "application/msword"}
+
+
+def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
+    charset = site["charset"]
+    root = root.resolve()
+
+    class SiteHandler(BaseHTTPRequestHandler):
+        server_version = "SimGov/1.0"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            if site.get("down"):
+                self._send(503, "<h1>503 Service Unavailable</h1>".encode(), "text/html")
+                return
+            path = unquote(urlsplit(self.path).path)
+            if path.endswith("/"):
+                path += site["home"].rsplit("/", 1)[-1] if path == "/" else "index.html"
+            target = (root / path.lstrip("/")).resolve()
+            if root not in target.parents or not target.is_file():
+                self._send(404, "<h1>404 页面不存在</h1>".encode(charset if charset != "gb2312" else "gbk"),
+                           f"text/html; charset={charset}")
+                return
+            content_type = TYPES.get(target.suffix, "application/octet-stream")
+            if content_type.startswith("text/"):
+                content_type += f"; charset={charset}"
+            self._send(200, target.read_bytes(), content_type)
+
+        do_HEAD = do_GET
+
+    return SiteHandler
+
+
+@contextmanager
+def serve_province(directory: Path, *, port: int = 0) -> Iterator[Path]:
+    """Serve every site of the province in ``directory``; yield the path of its ``sites.yaml``.
+
+    ``port`` 0 binds a free port on each site's address.
+    """
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    servers: list[ThreadingHTTPServer] = []
+    threads: list[threading.Thread] = []
+    entries = []
+    try:
+        for site in manifest["bureaus"]:
+            server = ThreadingHTTPServer((site["address"], port), _handler(directory / "sites" / site["id"], site))
+            server.daemon_threads = True
+            servers.append(server)
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                      name=f"site-{site['id']}", daemon=True)
+            thread.start()
+            threads.append(thread)
+            host, bound = server.server_address[:2]
+            entry = {key: site[key] for key in ("id", "name", "region", "level", "kind", "credit_code")}
+            entry["start_urls"] = [f"http://{host}:{bound}/"]
+            entry["profile"] = "auto"
+            if site.get("parent"):
+                entry["parent"] = site["parent"]
+            entries.append(entry)
+        registry = {"province": manifest["province"],
+                    "audit_date": dt.date.fromisoformat(manifest["audit_date"]),
+                    "bureaus": entries}
+        sites_yaml = directory / "sites.yaml"
+        text = "# Written by `auditor simulate`/`demo` for the province being served now.\n"
+        text += yaml.safe_dump(registry, allow_unicode=True, sort_keys=False)
+        sites_yaml.write_text(text, encoding="utf-8")
+        yield sites_yaml
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
+            thread.join(timeout=5)

@@ -1,0 +1,171 @@
+"""The audit store: one SQLite file (WAL) holding many audit runs.
+
+Tables, all keyed by ``run_id`` so runs never overwrite each other:
+
+- ``runs``        one row per audit (registry snapshot, catalogue version, tool version, status)
+- ``bureaus``     the registry's bureaus as they were for that run
+- ``pages``       every URL fetched: status or error, fetch time, sha256 of the body, encoding
+- ``bodies``      raw bytes by sha256 (zlib), so extraction and rules re-run without re-crawling
+- ``columns``     每个栏目: name, URL, pages seen and whether its pagination was exhausted
+- ``list_items``  the entries a column lists (title, date, URL)
+- ``documents``   normalised metadata per detail page plus the raw label → value map
+- ``links``       internal links and attachments found on start, list and detail pages
+- ``findings``    rule results
+
+The crawl process writes; every other stage only reads (SQLite WAL lets both run at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, dict[str, Any]] = {
+    "runs": dict(columns={
+        "id": int, "started_at": str, "finished_at": str, "status": str, "audit_date": str,
+        "sites_file": str, "registry": str, "catalogue_version": str, "tool_version": str,
+        "command": str, "stats": str, "province": str,
+    }, pk="id"),
+    "bureaus": dict(columns={
+        "run_id": int, "id": str, "name": str, "region": str, "level": str, "kind": str,
+        "credit_code": str, "start_urls": str, "profile": str, "waivers": str, "config": str,
+        "detected_profile": str, "profile_confidence": float,
+    }, pk=("run_id", "id")),
+    "pages": dict(columns={
+        "run_id": int, "bureau_id": str, "url": str, "kind": str, "status": int, "error": str,
+        "fetched_at": str, "sha256": str, "encoding": str, "content_type": str, "size": int,
+        "column_url": str, "referer": str, "attempts": int,
+    }, pk=("run_id", "url")),
+    "bodies": dict(columns={"sha256": str, "data": bytes}, pk="sha256"),
+    "columns": dict(columns={
+        "run_id": int, "bureau_id": str, "url": str, "name": str, "parent_url": str,
+        "pages_expected": int, "pages_ok": int, "pages_failed": int, "items": int,
+        "complete": int,
+    }, pk=("run_id", "url")),
+    "list_items": dict(columns={
+        "run_id": int, "bureau_id": str, "column_url": str, "url": str, "title": str,
+        "date": str, "position": int,
+    }, pk=("run_id", "column_url", "url")),
+    "documents": dict(columns={
+        "run_id": int, "bureau_id": str, "url": str, "title": str, "index_no": str,
+        "category": str, "publisher": str, "subject": str, "doc_no": str, "published": str,
+        "written": str, "validity": str, "keywords": str, "raw": str, "conflicts": str,
+        "fetched_at": str, "profile": str,
+    }, pk=("run_id", "url")),
+    "links": dict(columns={
+        "run_id": int, "bureau_id": str, "from_url": str, "to_url": str, "text": str,
+        "kind": str,
+    }, pk=("run_id", "from_url", "to_url")),
+    "findings": dict(columns={
+        "id": int, "run_id": int, "bureau_id": str, "rule": str, "status": str,
+        "severity": str, "subject": str, "message": str, "expected": str, "found": str,
+        "documents": str, "evidence_url": str, "evidence_fetched_at": str, "details": str,
+        "catalogue_version": str,
+    }, pk="id"),
+}
+INDEXES = [
+    ("pages", ["run_id", "bureau_id", "kind"]),
+    ("documents", ["run_id", "bureau_id"]),
+    ("list_items", ["run_id", "bureau_id"]),
+    ("list_items", ["run_id", "url"]),
+    ("links", ["run_id", "bureau_id"]),
+    ("findings", ["run_id", "bureau_id"]),
+]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    """A thin, explicit layer over one SQLite file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        for name, spec in TABLES.items():
+            if not self.db[name].exists():
+                self.db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
+        for table, columns in INDEXES:
+            self.db[table].create_index(columns, if_not_exists=True)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.conn:
+            yield
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, *, audit_date: str, sites_file: str, registry: dict[str, Any],
+                  catalogue_version: str, tool_version: str, command: str, province: str) -> int:
+        table = self.db["runs"]
+        with self.transaction():
+            table.insert({
+                "started_at": now(), "status": "running", "audit_date": audit_date,
+                "sites_file": sites_file, "registry": json.dumps(registry, ensure_ascii=False),
+                "catalogue_version": catalogue_version, "tool_version": tool_version,
+                "command": command, "province": province,
+            })
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None) -> None:
+        with self.transaction():
+            self.db["runs"].update(run_id, {"finished_at": now(), "status": status,
+                                            "stats": json.dumps(stats or {}, ensure_ascii=False)})
+
+    def run(self, run_id: int | None = None) -> dict[str, Any]:
+        """One run's row (the latest when ``run_id`` is None)."""
+        if run_id is None:
+            rows = list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+        else:
+            rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        if not rows:
+            raise LookupError(f"no audit run {run_id if run_id is not None else ''} in {self.path}".strip())
+        return rows[0]
+
+    # ------------------------------------------------------------------ writes
+    def upsert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            self.db[table].upsert_all(rows, pk=TABLES[table]["pk"], alter=False)
+
+    def put_body(self, data: bytes) -> str:
+        digest = sha256(data)
+        self.db.execute("INSERT OR IGNORE INTO bodies (sha256, data) VALUES (?, ?)",
+                        [digest, zlib.compress(data, 6)])
+        return digest
+
+    def body(self, digest: str) -> bytes | None:
+        row = self.db.execute("SELECT data FROM bodies WHERE sha256 = ?", [digest]).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    # ------------------------------------------------------------------ reads
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, list(params)))
+
+    def count(self, table: str, where: str = "1", params: Iterable[Any] = ()) -> int:
+        return self.db.execute(f"SELECT COUNT(*) FROM [{table}] WHERE {where}", list(params)).fetchone()[0]
