@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from auditor.yamlcheck import YamlChecker, compose
+
 LEVELS = ("province", "city", "county")
 KINDS = ("natural_resources", "finance", "government", "development_reform", "education",
          "civil_affairs", "human_resources", "housing", "transport", "water", "agriculture",
@@ -148,40 +150,6 @@ BUREAU_KEYS = {
 WAIVER_KEYS = {"rule": (True, _str), "reason": (True, _str), "until": (False, _date)}
 
 
-class _Checker:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[str] = []
-
-    def problem(self, node: yaml.Node, key: str, message: str) -> None:
-        self.problems.append(f"{self.path}:{node.start_mark.line + 1}: {key}: {message}")
-
-    def mapping(self, node: yaml.Node, where: str, spec: dict[str, tuple[bool, Any]]) -> dict[str, Any]:
-        """Check one mapping node against ``spec``; return its plain values by key."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, where or "(top)", "must be a mapping")
-            return {}
-        values: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            label = f"{where}.{key}" if where else key
-            if key not in spec:
-                self.problem(key_node, label, f"unknown key (allowed: {', '.join(spec)})")
-                continue
-            if key in values:
-                self.problem(key_node, label, "duplicate key")
-                continue
-            values[key] = (value_node, yaml.safe_load(yaml.serialize(value_node)))
-            check = spec[key][1]
-            message = check(values[key][1]) if check else None
-            if message:
-                self.problem(value_node, label, message)
-        for key, (required, _) in spec.items():
-            if required and key not in values:
-                self.problem(node, f"{where}.{key}" if where else key, "required key is missing")
-        return values
-
-
 def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry:
     """Read and validate ``sites.yaml``; raise ``RegistryError`` listing every problem."""
     path = Path(path)
@@ -189,13 +157,8 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError([f"{path}: cannot read: {exc}"]) from exc
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"{mark.line + 1}" if mark else "?"
-        raise RegistryError([f"{path}:{line}: (syntax): {getattr(exc, 'problem', exc)}"]) from exc
-    checker = _Checker(path)
+    root = compose(text, path, RegistryError)
+    checker = YamlChecker(path)
     if root is None:
         raise RegistryError([f"{path}:1: (top): the file is empty"])
     top = checker.mapping(root, "", TOP_KEYS)

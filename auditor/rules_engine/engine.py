@@ -1,0 +1,68 @@
+"""Evaluate a catalogue over one audit run: applicability, waivers, reachability, then the kinds.
+
+The order of precedence for one bureau and rule: not applicable to its level/kind → ``na``;
+covered by an unexpired waiver → ``na`` with the reason; site unreachable → ``untestable``
+(except WEB-DOWN-1 itself); otherwise the rule kind decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from auditor.rules_engine.catalogue import Catalogue, Rule
+from auditor.rules_engine.context import BureauContext, load_context
+from auditor.rules_engine.findings import Finding
+from auditor.rules_engine.kinds import KINDS, finding, site
+from auditor.store import Store
+
+
+def _waiver(ctx: BureauContext, rule: Rule) -> dict[str, str] | None:
+    for waiver in ctx.bureau.get("waivers") or []:
+        if waiver["rule"] == rule.id:
+            until = waiver.get("until")
+            if until is None or dt.date.fromisoformat(until) >= ctx.audit_date:
+                return waiver
+    return None
+
+
+def evaluate_bureau(catalogue: Catalogue, ctx: BureauContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in catalogue.rules:
+        if not rule.applies(ctx.bureau["level"], ctx.bureau["kind"]):
+            results = [finding(rule, ctx, "na", site(ctx), message="该规则不适用于本单位的层级或类型")]
+        elif (waiver := _waiver(ctx, rule)) is not None:
+            until = f"（有效期至{waiver['until']}）" if waiver.get("until") else ""
+            results = [finding(rule, ctx, "na", site(ctx), message=f"已豁免：{waiver['reason']}{until}")]
+        elif not ctx.reachable and rule.kind != "site_reachable":
+            results = [finding(rule, ctx, "untestable", site(ctx), message="网站无法访问，本项无法检查")]
+        else:
+            results = KINDS[rule.kind].evaluate(rule, ctx)
+        for result in results:
+            result.catalogue_version = catalogue.version
+        findings.extend(results)
+    return findings
+
+
+def evaluate_run(store: Store, run_id: int, catalogue: Catalogue, *,
+                 on_bureau: Callable[[str, int, int], None] | None = None) -> list[Finding]:
+    """Evaluate every bureau of ``run_id`` and replace that run's findings in the store."""
+    run = store.run(run_id)
+    audit_date = dt.date.fromisoformat(run["audit_date"])
+    bureau_ids = [row["id"] for row in store.rows("SELECT id FROM bureaus WHERE run_id = ? ORDER BY rowid", [run_id])]
+    findings: list[Finding] = []
+    for n, bureau_id in enumerate(bureau_ids, 1):
+        findings.extend(evaluate_bureau(catalogue, load_context(store, run_id, bureau_id, audit_date)))
+        if on_bureau:
+            on_bureau(bureau_id, n, len(bureau_ids))
+    with store.transaction():
+        store.db.execute("DELETE FROM findings WHERE run_id = ?", [run_id])
+        store.db["findings"].insert_all([f.to_row(run_id) for f in findings])
+        store.db["runs"].update(run_id, {"catalogue_version": catalogue.version})
+    return findings
+
+
+def outcome(findings: list[Finding]) -> tuple[str, list[Finding]]:
+    """Predicted quarterly inspection outcome (国办秘函〔2019〕19号): any veto failure → 不合格."""
+    deciding = [f for f in findings if f.veto and f.status == "fail"]
+    return ("不合格" if deciding else "合格"), deciding

@@ -1,0 +1,58 @@
+"""A finding: one rule's result for one bureau and one subject, explained enough to act on."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("fail", "pass", "na", "untestable")
+
+
+@dataclass
+class Finding:
+    bureau: str
+    rule: str
+    status: str
+    severity: str
+    rule_title: str
+    subject: str  # the document URL, column/site URL or catalogue item the finding is about
+    message: str = ""
+    expected: str = ""
+    found: str = ""
+    documents: list[dict[str, str]] = field(default_factory=list)  # [{title, url}]
+    evidence: dict[str, str | None] = field(default_factory=dict)  # {url, fetched_at}
+    basis: str = ""
+    advice: str = ""
+    area: str = ""
+    veto: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+    catalogue_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_row(self, run_id: int) -> dict[str, Any]:
+        return {
+            "run_id": run_id, "bureau_id": self.bureau, "rule": self.rule, "status": self.status,
+            "severity": self.severity, "subject": self.subject, "message": self.message,
+            "expected": self.expected, "found": self.found,
+            "documents": json.dumps(self.documents, ensure_ascii=False),
+            "evidence_url": self.evidence.get("url"), "evidence_fetched_at": self.evidence.get("fetched_at"),
+            "details": json.dumps({**self.details, "basis": self.basis, "advice": self.advice,
+                                   "rule_title": self.rule_title, "area": self.area, "veto": self.veto},
+                                  ensure_ascii=False),
+            "catalogue_version": self.catalogue_version,
+        }
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Finding:
+        details = json.loads(row["details"] or "{}")
+        return cls(
+            bureau=row["bureau_id"], rule=row["rule"], status=row["status"], severity=row["severity"],
+            rule_title=details.pop("rule_title", ""), subject=row["subject"], message=row["message"],
+            expected=row["expected"], found=row["found"], documents=json.loads(row["documents"] or "[]"),
+            evidence={"url": row["evidence_url"], "fetched_at": row["evidence_fetched_at"]},
+            basis=details.pop("basis", ""), advice=details.pop("advice", ""),
+            area=details.pop("area", ""), veto=details.pop("veto", False), details=details,
+            catalogue_version=row["catalogue_version"])

@@ -1,0 +1,304 @@
+"""Rule kinds: the few generic evaluators every catalogue rule is data over.
+
+Each kind is a pure function ``(rule, context) → findings`` registered with the parameters and
+match patterns it needs. Per-document kinds give one ``fail`` per offending document and one
+``pass`` for the bureau when nothing offends; whatever the crawl could not establish is
+``untestable``, never ``fail``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.normalize import DOCNO_NONE, parse_doc_no, parse_index_no
+from auditor.rules_engine.catalogue import Rule
+from auditor.rules_engine.context import BureauContext, Document
+from auditor.rules_engine.findings import Finding
+from auditor.workdays import CalendarGap, working_days_between
+
+Evaluator = Callable[[Rule, BureauContext], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    evaluate: Evaluator
+    description: str
+    required_params: tuple[str, ...] = ()
+    required_match: tuple[str, ...] = ()
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, description: str, params: tuple[str, ...] = (), match: tuple[str, ...] = ()):
+    def register(fn: Evaluator) -> Evaluator:
+        KINDS[name] = Kind(name, fn, description, params, match)
+        return fn
+    return register
+
+
+def finding(rule: Rule, ctx: BureauContext, status: str, subject: str, *, message: str = "",
+            found: str = "", documents: list[Document] | None = None, evidence_url: str | None = None,
+            **details: Any) -> Finding:
+    return Finding(
+        bureau=ctx.bureau["id"], rule=rule.id, status=status, severity=rule.severity,
+        rule_title=rule.title, subject=subject, message=message, expected=rule.expected, found=found,
+        documents=[d.ref() for d in documents or []], evidence=ctx.evidence(evidence_url),
+        basis=rule.basis, advice=rule.advice, area=rule.area, veto=rule.veto, details=details)
+
+
+def site(ctx: BureauContext) -> str:
+    return ctx.bureau["start_urls"][0]
+
+
+def _passed(rule: Rule, ctx: BureauContext, checked: int, message: str) -> list[Finding]:
+    if checked == 0:
+        return [finding(rule, ctx, "na", site(ctx), message=message)]
+    return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{checked}条信息，未发现问题", checked=checked)]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+# ---------------------------------------------------------------------------- site level
+@kind("site_reachable", "The start page answers (after retries).")
+def site_reachable(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    start = ctx.start or {}
+    if ctx.reachable:
+        return [finding(rule, ctx, "pass", site(ctx), message=f"首页可访问（HTTP {start['status']}）")]
+    what = f"HTTP {start['status']}" if start.get("status") else (start.get("error") or "未能连接")
+    attempts = start.get("attempts") or 1
+    return [finding(rule, ctx, "fail", site(ctx), message=f"首页无法访问：{what}，共尝试{attempts}次",
+                    found=f"{what}（尝试{attempts}次）", attempts=attempts)]
+
+
+@kind("blank_columns", "Columns whose lists are complete and empty; fail at the threshold.", params=("threshold",))
+def blank_columns(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    threshold = int(rule.params["threshold"])
+    blank = [c for c in ctx.columns if c.complete and c.items == 0]
+    unknown = [c for c in ctx.columns if not c.complete]
+    names = "、".join(c.name for c in blank)
+    columns = [{"name": c.name, "url": c.url} for c in blank]
+    if len(blank) >= threshold:
+        return [finding(rule, ctx, "fail", site(ctx), message=f"发现{len(blank)}个空白栏目（限值{threshold}）：{names}",
+                        found=f"{len(blank)}个空白栏目：{names}", blank_columns=columns, count=len(blank))]
+    if len(blank) + len(unknown) >= threshold:
+        return [finding(rule, ctx, "untestable", site(ctx),
+                        message=f"{len(unknown)}个栏目未能完整抓取，无法确定空白栏目是否达到{threshold}个",
+                        blank_columns=columns)]
+    return [finding(rule, ctx, "pass", site(ctx), message=f"空白栏目{len(blank)}个（限值{threshold}）" + (f"：{names}" if names else ""),
+                    blank_columns=columns, count=len(blank))]
+
+
+@kind("broken_links", "Internal links and attachments that answer an error.", params=("max_broken",))
+def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    broken = []
+    checked = 0
+    for link in ctx.links:
+        page = ctx.pages.get(link["to_url"])
+        if page is None:
+            continue
+        checked += 1
+        status = page.get("status")
+        if status is None or status >= 400:
+            broken.append({"from": link["from_url"], "to": link["to_url"], "text": link["text"],
+                           "status": status, "error": page.get("error")})
+    if len(broken) > int(rule.params["max_broken"]):
+        rate = len(broken) / max(checked, 1)
+        sources = sorted({b["from"] for b in broken})
+        docs = {d.url: d for d in ctx.documents}
+        return [finding(rule, ctx, "fail", site(ctx),
+                        message=f"{len(broken)}个站内链接或附件失效（共检查{checked}个，失效率{rate:.1%}）",
+                        found=f"{len(broken)}/{checked} 失效", documents=[docs[s] for s in sources if s in docs],
+                        evidence_url=sources[0], broken=broken, checked=checked)]
+    return [finding(rule, ctx, "pass", site(ctx), message=f"共检查{checked}个站内链接和附件，未发现失效", checked=checked)]
+
+
+# ---------------------------------------------------------------------------- presence in a period
+@kind("annual_report", "Last year's annual report is listed, by its deadline.",
+      params=("deadline_department", "deadline_government"), match=("title",))
+def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    year = ctx.audit_date.year - 1
+    key = "deadline_government" if ctx.bureau["kind"] == "government" else "deadline_department"
+    month, day = (int(x) for x in str(rule.params[key]).split("-"))
+    deadline = dt.date(ctx.audit_date.year, month, day)
+    subject = f"{year}年度政府信息公开工作年度报告"
+    if ctx.audit_date <= deadline:
+        return [finding(rule, ctx, "na", subject, message=f"检查日未过法定期限{deadline.isoformat()}")]
+    pattern = re.compile(rule.match["title"])
+    docs = {d.url: d for d in ctx.documents}
+    candidates: list[tuple[dt.date, Document]] = []
+    for entry in ctx.entries:
+        match = pattern.search(entry.title or "")
+        if match and match.groupdict().get("year") == str(year):
+            doc = docs.get(entry.url) or Document(entry.url, entry.title, None, None, entry.date, None,
+                                                  None, None, None, [entry.column], entry.title, entry.date)
+            published = _date(doc.published) or _date(entry.date)
+            if published:
+                candidates.append((published, doc))
+    if candidates:
+        published, doc = min(candidates, key=lambda c: c[0])
+        if published <= deadline:
+            return [finding(rule, ctx, "pass", subject, message=f"已于{published.isoformat()}公布",
+                            found=published.isoformat(), documents=[doc], evidence_url=doc.url)]
+        late = (published - deadline).days
+        return [finding(rule, ctx, "fail", subject,
+                        message=f"{year}年度报告于{published.isoformat()}公布，晚于法定期限{deadline.isoformat()}{late}天",
+                        found=f"发布日期{published.isoformat()}（逾期{late}天）", documents=[doc],
+                        evidence_url=doc.url, deadline=deadline.isoformat(), days_late=late)]
+    if not ctx.crawl_complete:
+        return [finding(rule, ctx, "untestable", subject, message="部分栏目未能完整抓取，无法确认年度报告是否缺失")]
+    report_columns = [c for c in ctx.columns if "年度报告" in c.name or "年报" in c.name]
+    where = "、".join(c.name for c in report_columns) or "全部栏目"
+    return [finding(rule, ctx, "fail", subject, message=f"在{where}中未发现{year}年度政府信息公开工作年度报告",
+                    found="未发现", evidence_url=report_columns[0].url if report_columns else None,
+                    deadline=deadline.isoformat())]
+
+
+# ---------------------------------------------------------------------------- per-document fields
+def _index_ok(value: str, bureau: dict[str, Any]) -> bool:
+    pattern = bureau.get("index_pattern")
+    if pattern and re.fullmatch(pattern, value):
+        return True
+    return parse_index_no(value).format is not None
+
+
+def _doc_no_problem(value: str, bureau: dict[str, Any]) -> str | None:
+    parsed = parse_doc_no(value)
+    return "；".join(parsed.defects) or None
+
+
+VALIDATORS: dict[str, Callable[[str, dict[str, Any]], str | None]] = {
+    "index_no": lambda v, b: None if _index_ok(v, b) else "不符合本单位配置格式或任何全国通行索引号格式",
+    "doc_no": _doc_no_problem,
+}
+
+
+@kind("field_format", "A metadata field, where present, is well formed.", params=("field", "validator"))
+def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    name, validate = rule.params["field"], VALIDATORS[rule.params["validator"]]
+    findings, checked = [], 0
+    for doc in ctx.documents:
+        value = getattr(doc, name)
+        if not value or value in DOCNO_NONE:
+            continue
+        checked += 1
+        problem = validate(value, ctx.bureau)
+        if problem:
+            findings.append(finding(rule, ctx, "fail", doc.url, message=f"“{value}”：{problem}",
+                                    found=value, documents=[doc], evidence_url=doc.url, value=value))
+    return findings or _passed(rule, ctx, checked, f"本站信息未标注该字段（{name}）")
+
+
+@kind("unique_field", "A metadata field is unique within the bureau.", params=("field",))
+def unique_field(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    name = rule.params["field"]
+    groups: dict[str, list[Document]] = {}
+    for doc in ctx.documents:
+        value = getattr(doc, name)
+        if value and value not in DOCNO_NONE:
+            groups.setdefault(value, []).append(doc)
+    findings = []
+    for value, docs in groups.items():
+        distinct = {(d.display_title, d.published) for d in docs}
+        if len(docs) < 2 or len(distinct) < 2:
+            continue  # one document reachable under two URLs is not a duplicate
+        for doc in docs:
+            others = [d for d in docs if d is not doc]
+            findings.append(finding(rule, ctx, "fail", doc.url,
+                                    message=f"“{value}”同时用于{len(docs)}条信息", found=value,
+                                    documents=[doc, *others], evidence_url=doc.url, value=value))
+    checked = sum(len(v) for v in groups.values())
+    return findings or _passed(rule, ctx, checked, f"本站信息未标注该字段（{name}）")
+
+
+@kind("date_order", "Two dates of a document are in order, and neither is after the audit date.",
+      params=("earlier", "later"))
+def date_order(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    first, second = rule.params["earlier"], rule.params["later"]
+    findings, checked = [], 0
+    for doc in ctx.documents:
+        earlier, later = _date(getattr(doc, first)), _date(getattr(doc, second))
+        if later is None:
+            continue
+        checked += 1
+        problem = None
+        if earlier and later < earlier:
+            problem = f"发布日期{later.isoformat()}早于成文日期{earlier.isoformat()}"
+        elif later > ctx.audit_date:
+            problem = f"发布日期{later.isoformat()}晚于检查日{ctx.audit_date.isoformat()}"
+        if problem:
+            findings.append(finding(rule, ctx, "fail", doc.url, message=problem,
+                                    found=f"成文{earlier.isoformat() if earlier else '—'} / 发布{later.isoformat()}",
+                                    documents=[doc], evidence_url=doc.url))
+    return findings or _passed(rule, ctx, checked, "本站信息未标注发布日期")
+
+
+@kind("deadline", "The time between two dates of a document is within a limit.",
+      params=("start", "end", "limit", "unit"))
+def deadline(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    limit, unit = int(rule.params["limit"]), rule.params["unit"]
+    findings, checked = [], 0
+    for doc in ctx.documents:
+        start, end = _date(getattr(doc, rule.params["start"])), _date(getattr(doc, rule.params["end"]))
+        if not start or not end or end < start:
+            continue
+        checked += 1
+        try:
+            used = working_days_between(start, end) if unit == "working_days" else (end - start).days
+        except CalendarGap as gap:
+            findings.append(finding(rule, ctx, "untestable", doc.url, message=str(gap),
+                                    documents=[doc], evidence_url=doc.url))
+            continue
+        label = "个工作日" if unit == "working_days" else "天"
+        if used > limit:
+            findings.append(finding(
+                rule, ctx, "fail", doc.url,
+                message=f"成文日期{start.isoformat()}至发布日期{end.isoformat()}共{used}{label}，超过{limit}{label}",
+                found=f"{used}{label}", documents=[doc], evidence_url=doc.url, days=used, limit=limit))
+    return findings or _passed(rule, ctx, checked, "本站信息未同时标注成文日期与发布日期")
+
+
+# ---------------------------------------------------------------------------- linkage
+@kind("linked_counterpart", "Each matched document and its counterpart (a 解读) link to each other.",
+      match=("column", "exclude_title", "counterpart_column", "counterpart_title"))
+def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    column = re.compile(rule.match["column"])
+    exclude = re.compile(rule.match["exclude_title"])
+    counterpart_column = re.compile(rule.match["counterpart_column"])
+    counterpart_title = re.compile(rule.match["counterpart_title"])
+    docs = {d.url: d for d in ctx.documents}
+    counterparts = {d.url for d in ctx.documents
+                    if any(counterpart_column.search(c) for c in d.columns) or counterpart_title.search(d.display_title)}
+    outgoing: dict[str, set[str]] = {}
+    for link in ctx.links:
+        if link["kind"] == "content":
+            outgoing.setdefault(link["from_url"], set()).add(link["to_url"])
+    findings, checked = [], 0
+    listed = {e.url for e in ctx.entries if column.search(e.column) and not exclude.search(e.title)}
+    for url in sorted(listed):
+        doc = docs.get(url)
+        if doc is None:
+            page = ctx.pages.get(url) or {}
+            findings.append(finding(rule, ctx, "untestable", url, message=f"文件页面未能打开（{page.get('status') or page.get('error') or '未抓取'}）"))
+            continue
+        checked += 1
+        to = outgoing.get(url, set()) & counterparts
+        back = {c for c in counterparts if url in outgoing.get(c, set())}
+        if to & back:
+            continue
+        if to or back:
+            one_way = "文件页链接了解读，但解读页未链接回文件" if to else "解读页链接了文件，但文件页未链接解读"
+            linked = [docs[u] for u in sorted(to | back) if u in docs]
+            findings.append(finding(rule, ctx, "fail", url, message=f"政策文件与解读为单向关联：{one_way}",
+                                    found="单向关联", documents=[doc, *linked], evidence_url=url))
+        else:
+            findings.append(finding(rule, ctx, "fail", url, message="未发现该政策文件的解读（文件页与解读栏目均无关联）",
+                                    found="无解读", documents=[doc], evidence_url=url))
+    return findings or _passed(rule, ctx, checked, "本站未发现政策文件或规范性文件")

@@ -1,0 +1,1 @@
+"""The Scrapy project of the auditor (``scrapy.cfg`` → ``spiders.settings``)."""

@@ -1,0 +1,63 @@
+"""Write the spider's items to the store in batches, each batch one transaction.
+
+Bodies go to the content-addressed ``bodies`` table; the column summaries are written when the
+spider closes (a crawl killed before that leaves its columns marked incomplete, never complete).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from auditor.store import Store
+
+BATCH_ROWS = 400
+BATCH_SECONDS = 2.0
+JSON_FIELDS = {"raw", "conflicts"}
+
+
+class StorePipeline:
+    def open_spider(self, spider: Any) -> None:
+        self.store = Store(spider.db_path)
+        self.buffer: dict[str, list[dict[str, Any]]] = {}
+        self.bodies: list[bytes] = []
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+        row = dict(item)
+        table = row.pop("_table")
+        body = row.pop("_body", None)
+        if body is not None and row.get("status") == 200:
+            self.bodies.append(body)
+        for key in JSON_FIELDS & row.keys():
+            row[key] = json.dumps(row[key], ensure_ascii=False)
+        self.buffer.setdefault(table, []).append(row)
+        self.pending += 1
+        if self.pending >= BATCH_ROWS or time.monotonic() - self.last_flush > BATCH_SECONDS:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        with self.store.transaction():
+            for body in self.bodies:
+                self.store.put_body(body)
+            for table, rows in self.buffer.items():
+                if table == "bureau_profile":
+                    for row in rows:
+                        self.store.db["bureaus"].update((row["run_id"], row["id"]), {
+                            "detected_profile": row["detected_profile"],
+                            "profile_confidence": row["profile_confidence"]})
+                else:
+                    self.store.upsert_many(table, rows)
+        self.buffer.clear()
+        self.bodies.clear()
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+    def close_spider(self, spider: Any) -> None:
+        self.flush()
+        with self.store.transaction():
+            self.store.upsert_many("columns", spider.column_rows())
+        self.store.close()

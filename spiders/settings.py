@@ -1,0 +1,39 @@
+"""Scrapy settings: polite by default.
+
+County servers are fragile, so the crawl keeps to two requests at a time per host, lets
+AutoThrottle slow down further when a server is slow, times out, caps page size, obeys
+robots.txt and names itself in the User-Agent so a bureau can whitelist it.
+"""
+
+from auditor import __version__
+
+BOT_NAME = "zwgk_auditor"
+SPIDER_MODULES = ["spiders.spiders"]
+NEWSPIDER_MODULE = "spiders.spiders"
+
+USER_AGENT = f"zwgk-auditor/{__version__} (政务公开合规检查; +https://github.com/zwgk-auditor)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429, 522, 524]
+REDIRECT_MAX_TIMES = 5
+
+# Per-site budget, so that a calendar-like endless list cannot hold the audit.
+AUDITOR_MAX_PAGES_PER_SITE = 20000
+AUDITOR_MAX_NAV_DEPTH = 3
+
+ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""Spiders: one generic disclosure spider drives every CMS family through profiles."""

@@ -1,0 +1,261 @@
+"""The one generic disclosure spider, driven by the site registry and CMS profiles.
+
+From each bureau's start page it follows the navigation to columns (栏目), reads each column's
+dated items, follows its pagination to the end, opens every detail page, and checks every
+internal link and attachment those pages carry. It never leaves the bureau's hosts. What it
+sees goes to the store as items (see ``spiders.pipelines``); what it could not fetch is
+recorded too, so the rules can say ``untestable`` instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from auditor.extract.encoding import decode
+from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
+from auditor.extract.metadata import metadata_from_tree, parse_html, text_chunks
+from auditor.profiles import GENERIC, Profile, detect, load_profiles
+from auditor.registry import Bureau, load_registry
+from auditor.store import now, sha256
+
+HTML_TYPES = ("text/html", "application/xhtml")
+
+
+@dataclass
+class ColumnState:
+    """How far the crawl got through one column's list pages."""
+
+    bureau_id: str
+    url: str
+    name: str
+    parent_url: str | None
+    expected: set[str] = field(default_factory=set)
+    ok: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    items: int = 0
+
+    def row(self, run_id: int) -> dict[str, Any]:
+        return {"run_id": run_id, "bureau_id": self.bureau_id, "url": self.url, "name": self.name,
+                "parent_url": self.parent_url, "pages_expected": len(self.expected),
+                "pages_ok": len(self.ok), "pages_failed": len(self.failed), "items": self.items,
+                "complete": int(not self.failed and self.expected <= self.ok)}
+
+
+class DisclosureSpider(scrapy.Spider):
+    name = "disclosure"
+
+    def __init__(self, sites: str, db: str, run_id: str, only: str = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        registry = load_registry(sites)
+        wanted = {b for b in only.split(",") if b}
+        self.bureaus = {b.id: b for b in registry.bureaus if not wanted or b.id in wanted}
+        self.db_path = db
+        self.run_id = int(run_id)
+        self.profiles: dict[str, Profile] = {}
+        self.columns: dict[str, ColumnState] = {}
+        self.pages_per_bureau: dict[str, int] = {}
+        self.nav_urls: dict[str, set[str]] = {}
+
+    # ------------------------------------------------------------------ entry
+    async def start(self) -> AsyncIterator[Request]:
+        for bureau in self.bureaus.values():
+            if bureau.profile != "auto":
+                self.profiles[bureau.id] = load_profiles().get(bureau.profile, GENERIC)
+            for url in bureau.start_urls:
+                yield self._request(bureau, url, "start")
+
+    def _request(self, bureau: Bureau, url: str, kind: str, **meta: Any) -> Request | None:
+        count = self.pages_per_bureau.get(bureau.id, 0)
+        if count >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
+            return None
+        self.pages_per_bureau[bureau.id] = count + 1
+        callback = self.parse_start if kind == "start" else self.parse_page
+        return Request(url, callback=callback, errback=self.failed,
+                       meta={"bureau": bureau.id, "kind": kind, "handle_httpstatus_all": True, **meta})
+
+    def _internal(self, bureau: Bureau, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in bureau.hosts
+
+    # ------------------------------------------------------------------ records
+    def _page_item(self, response: Response, kind: str) -> dict[str, Any]:
+        meta = response.meta
+        return {"_table": "pages", "_body": response.body,
+                "run_id": self.run_id, "bureau_id": meta["bureau"], "url": response.request.url,
+                "kind": kind, "status": response.status, "error": None, "fetched_at": now(),
+                "sha256": sha256(response.body),
+                "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+                "size": len(response.body), "column_url": meta.get("column"),
+                "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1}
+
+    def failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        """A request that never got a response (DNS, refused, timeout) after retries."""
+        request = failure.request
+        meta = request.meta
+        column = self.columns.get(meta.get("column") or "")
+        if column is not None and meta["kind"] == "list":
+            column.failed.add(request.url)
+        yield {"_table": "pages", "run_id": self.run_id, "bureau_id": meta["bureau"],
+               "url": request.url, "kind": meta["kind"], "status": None,
+               "error": f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
+               "fetched_at": now(), "column_url": meta.get("column"),
+               "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1}
+
+    def _links(self, bureau: Bureau, from_url: str, links: list[tuple[str, str]], kind: str) -> Iterator[dict[str, Any]]:
+        for url, text in links:
+            if self._internal(bureau, url):
+                yield {"_table": "links", "run_id": self.run_id, "bureau_id": bureau.id,
+                       "from_url": from_url, "to_url": url, "text": text, "kind": kind}
+
+    def _html(self, response: Response) -> tuple[str, Any] | None:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if response.status != 200 or (content_type and not content_type.startswith(HTML_TYPES)):
+            return None
+        decoded = decode(response.body, content_type)
+        return decoded.text, parse_html(decoded.text)
+
+    # ------------------------------------------------------------------ start page
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        bureau = self.bureaus[response.meta["bureau"]]
+        item = self._page_item(response, "start")
+        parsed = self._html(response)
+        if parsed is None:
+            yield item
+            return
+        text, tree = parsed
+        item["encoding"] = decode(response.body, item["content_type"]).encoding
+        yield item
+        if bureau.id not in self.profiles:
+            profile, confidence = detect(response.url, text)
+            self.profiles[bureau.id] = profile
+            yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
+                   "detected_profile": profile.name, "profile_confidence": round(confidence, 2)}
+        links = [(u, t) for u, t in page_links(tree, response.url) if self._internal(bureau, u)]
+        self.nav_urls[bureau.id] = {u for u, _ in links} | {response.url}
+        yield from self._links(bureau, response.url, links, "nav")
+        for url, anchor in links:
+            request = self._request(bureau, url, "column", name=anchor, depth=1, referer=response.url)
+            if request:
+                yield request
+
+    # ------------------------------------------------------------------ every other page
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        bureau = self.bureaus[meta["bureau"]]
+        kind = meta["kind"]
+        item = self._page_item(response, kind)
+        column = self.columns.get(meta.get("column") or "")
+        if not self._internal(bureau, response.url):  # redirected off the bureau's hosts
+            item["error"] = f"redirected off-site to {response.url}"
+            yield item
+            return
+        parsed = self._html(response)
+        if parsed is None:
+            if column is not None and kind == "list":
+                column.failed.add(response.request.url)
+            yield item
+            return
+        text, tree = parsed
+        item["encoding"] = decode(response.body, item["content_type"]).encoding
+        if kind == "column":
+            items = list_items(tree, response.url)
+            if items or is_blank_list(text):
+                column = self._open_column(bureau, response, tree)
+                item["kind"], item["column_url"] = "list", column.url
+                kind = "list"
+        yield item
+        if kind == "list" and column is not None:
+            yield from self._parse_list(bureau, response, text, tree, column)
+        elif kind == "column":
+            yield from self._parse_other(bureau, response, tree)
+        else:
+            yield from self._parse_detail(bureau, response, tree)
+
+    def _open_column(self, bureau: Bureau, response: Response, tree: Any) -> ColumnState:
+        url = response.request.url
+        name = response.meta.get("name") or ""
+        if not name:
+            title = tree.find(".//title")
+            name = (title.text or "").split("_")[0].strip() if title is not None else url
+        column = ColumnState(bureau.id, url, name, response.meta.get("parent"), expected={url})
+        self.columns[url] = column
+        return column
+
+    def _parse_list(self, bureau: Bureau, response: Response, text: str, tree: Any,
+                    column: ColumnState) -> Iterator[Any]:
+        url = response.request.url
+        column.ok.add(url)
+        items = list_items(tree, response.url)
+        position = column.items
+        column.items += len(items)
+        for n, entry in enumerate(items):
+            yield {"_table": "list_items", "run_id": self.run_id, "bureau_id": bureau.id,
+                   "column_url": column.url, "url": entry.url, "title": entry.title,
+                   "date": entry.date, "position": position + n}
+        yield from self._links(bureau, url, [(e.url, e.title) for e in items], "item")
+        for entry in items:
+            if self._internal(bureau, entry.url):
+                request = self._request(bureau, entry.url, "detail", column=column.url, referer=url)
+                if request:
+                    yield request
+        pages = pagination(tree, text, response.url)
+        further = pages.pages if url == column.url else []
+        if pages.next_url and not pages.pages:
+            further = [pages.next_url]
+        for page_url in further:
+            if self._internal(bureau, page_url) and page_url not in column.expected:
+                column.expected.add(page_url)
+                request = self._request(bureau, page_url, "list", column=column.url, referer=url)
+                if request:
+                    yield request
+
+    def _parse_other(self, bureau: Bureau, response: Response, tree: Any) -> Iterator[Any]:
+        """A navigation target that is not a list: a detail page, or a sub-catalogue."""
+        chunks = text_chunks(tree)
+        metadata = metadata_from_tree(tree, chunks)
+        if metadata.raw:
+            yield from self._parse_detail(bureau, response, tree)
+            return
+        depth = response.meta.get("depth", 1)
+        if depth >= self.settings.getint("AUDITOR_MAX_NAV_DEPTH"):
+            return
+        known = self.nav_urls.setdefault(bureau.id, set())
+        for url, anchor in page_links(tree, response.url):
+            if self._internal(bureau, url) and url not in known:
+                known.add(url)
+                request = self._request(bureau, url, "column", name=anchor, depth=depth + 1,
+                                        parent=response.request.url, referer=response.url)
+                if request:
+                    yield request
+
+    def _parse_detail(self, bureau: Bureau, response: Response, tree: Any) -> Iterator[Any]:
+        profile = self.profiles.get(bureau.id, GENERIC)
+        metadata = metadata_from_tree(tree)
+        url = response.request.url
+        record = metadata.to_dict()
+        yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
+               **{k: v for k, v in record.items() if k not in ("raw", "conflicts")},
+               "raw": record["raw"], "conflicts": record["conflicts"], "fetched_at": now(),
+               "profile": profile.name}
+        scope = tree.xpath(profile.content) if profile.content else []
+        nav = self.nav_urls.get(bureau.id, set())
+        if scope:
+            links = [link for el in scope for link in page_links(el, response.url)]
+        else:
+            links = [(u, t) for u, t in page_links(tree, response.url) if u not in nav]
+        links = [(u, t) for u, t in links if self._internal(bureau, u) and u != url]
+        yield from self._links(bureau, url, links, "content")
+        for link_url, _ in links:
+            request = self._request(bureau, link_url, "link", referer=url)
+            if request:
+                yield request
+
+    def column_rows(self) -> list[dict[str, Any]]:
+        return [column.row(self.run_id) for column in self.columns.values()]
