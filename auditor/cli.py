@@ -1,0 +1,265 @@
+"""``auditor``: the command line.
+
+``audit`` runs every stage (registry → crawl → store → rules → findings → report); ``crawl``,
+``evaluate`` and ``report`` run one stage each; ``simulate`` and ``demo`` build and serve the
+built-in demo province; ``extract`` reads one page's metadata. Exit codes: 0 success, 1 the
+work failed, 2 bad input (registry, catalogue, arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from auditor import __version__
+from auditor.crawl import CrawlFailed, run_crawl
+from auditor.extract.metadata import extract_page
+from auditor.profiles import detect
+from auditor.progress import Progress
+from auditor.registry import Registry, RegistryError, load_registry
+from auditor.report import write_report
+from auditor.rules_engine.catalogue import Catalogue, CatalogueError, load_catalogue
+from auditor.rules_engine.engine import evaluate_run
+from auditor.store import Store
+
+DEFAULT_DB = "audit.db"
+
+
+class UsageError(Exception):
+    """Bad input: reported in one message, exit code 2."""
+
+
+def _registry(path: str) -> Registry:
+    try:
+        return load_registry(path)
+    except RegistryError as exc:
+        raise UsageError(f"站点配置有误 (bad site registry):\n{exc}") from exc
+
+
+def _catalogue(paths: list[str] | None = None) -> Catalogue:
+    try:
+        return load_catalogue([Path(p) for p in paths] if paths else None)
+    except CatalogueError as exc:
+        raise UsageError(f"检查目录有误 (bad catalogue):\n{exc}") from exc
+
+
+def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tuple[str, ...]) -> int:
+    unknown = set(only) - {b.id for b in registry.bureaus}
+    if unknown:
+        raise UsageError(f"--only names bureaus not in {registry.path}: {', '.join(sorted(unknown))}")
+    record = registry.to_record()
+    if only:
+        record["bureaus"] = [b for b in record["bureaus"] if b["id"] in only]
+    run_id = store.start_run(audit_date=registry.audit_date.isoformat(), sites_file=str(registry.path),
+                             registry=record, catalogue_version=catalogue.version, tool_version=__version__,
+                             command=shlex.join(["auditor", *sys.argv[1:]]), province=registry.province)
+    with store.transaction():
+        store.upsert_many("bureaus", [{
+            "run_id": run_id, "id": b["id"], "name": b["name"], "region": b["region"], "level": b["level"],
+            "kind": b["kind"], "credit_code": b["credit_code"], "start_urls": json.dumps(b["start_urls"]),
+            "profile": b["profile"], "waivers": json.dumps(b["waivers"], ensure_ascii=False),
+            "config": json.dumps(b, ensure_ascii=False)} for b in record["bureaus"]])
+    return run_id
+
+
+def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress) -> dict:
+    log_file = store.path.parent / "logs" / f"run-{run_id}-crawl.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress)
+    except CrawlFailed:
+        store.finish_run(run_id, "failed")
+        raise
+
+
+def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progress) -> int:
+    started = time.monotonic()
+    findings = evaluate_run(store, run_id, catalogue, on_bureau=lambda b, n, total: progress.update(
+        f"检查 evaluate: {n}/{total} bureaus ({b})"))
+    fails = sum(1 for f in findings if f.status == "fail")
+    progress.done(f"检查完成 evaluate done: {len(findings)} findings, {fails} fail, "
+                  f"{time.monotonic() - started:.1f}s")
+    return len(findings)
+
+
+def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
+          progress: Progress) -> Path:
+    """The whole job: crawl, evaluate and report one new run; return the province page."""
+    run_id = _start_run(store, registry, catalogue, only)
+    progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
+    stats = _crawl(store, registry, run_id, only, progress)
+    stats["findings"] = _evaluate(store, run_id, catalogue, progress)
+    store.finish_run(run_id, "completed", stats)
+    return write_report(store, run_id, out)
+
+
+# ---------------------------------------------------------------------------- commands
+def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
+    registry, catalogue = _registry(args.sites), _catalogue()
+    store = Store(args.db)
+    index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress)
+    print(index)
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace, progress: Progress) -> int:
+    registry, catalogue = _registry(args.sites), _catalogue()
+    store = Store(args.db)
+    only = tuple(args.only or ())
+    run_id = _start_run(store, registry, catalogue, only)
+    stats = _crawl(store, registry, run_id, only, progress)
+    store.finish_run(run_id, "crawled", stats)
+    print(run_id)
+    return 0
+
+
+def _run_id(store: Store, run: int | None) -> int:
+    try:
+        return int(store.run(run)["id"])
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> int:
+    store = Store(args.db)
+    run_id = _run_id(store, args.run)
+    _evaluate(store, run_id, _catalogue(args.catalogue), progress)
+    store.finish_run(run_id, "completed", json.loads(store.run(run_id)["stats"] or "{}"))
+    print(run_id)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, progress: Progress) -> int:
+    store = Store(args.db)
+    print(write_report(store, _run_id(store, args.run), Path(args.out)))
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.simulator import simulate
+    from auditor.simulator.server import serve_province
+
+    out = Path(args.out)
+    manifest = simulate(out, seed=args.seed)
+    progress.done(f"模拟省份 simulated {len(manifest['bureaus'])} bureau sites → {out}")
+    if not args.serve:
+        print(out / "ground_truth.json")
+        return 0
+    with serve_province(out) as sites_yaml:
+        print(sites_yaml, flush=True)
+        progress.done("serving; press Ctrl-C to stop")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+def cmd_demo(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.simulator import simulate
+    from auditor.simulator.server import serve_province
+
+    out = Path(args.out)
+    started = time.monotonic()
+    simulate(out / "province", seed=args.seed)
+    catalogue = _catalogue()
+    db = out / "audit.db"
+    with serve_province(out / "province") as sites_yaml:
+        index = audit(_registry(str(sites_yaml)), Store(db), out, catalogue, progress=progress)
+    progress.done(f"演示完成 demo done in {time.monotonic() - started:.1f}s")
+    print(index)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace, progress: Progress) -> int:
+    source = args.source
+    content_type = None
+    try:
+        if source.startswith(("http://", "https://")):
+            request = urllib.request.Request(source, headers={"User-Agent": f"zwgk-auditor/{__version__}"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                data, content_type = response.read(), response.headers.get("Content-Type")
+        else:
+            data = Path(source).read_bytes()
+    except (OSError, ValueError) as exc:
+        print(f"auditor extract: cannot read {source}: {exc}", file=sys.stderr)
+        return 1
+    result = extract_page(data, content_type)
+    profile, confidence = detect(source, data[:200_000].decode("utf-8", "ignore"))
+    result["profile"] = profile.name
+    result["profile_confidence"] = round(confidence, 2)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="auditor", description="政务公开 disclosure auditor")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def db(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
+
+    p = sub.add_parser("audit", help="crawl, evaluate and report every bureau of a registry")
+    p.add_argument("--sites", required=True, help="site registry (sites.yaml)")
+    db(p)
+    p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
+    p.add_argument("--only", nargs="+", metavar="BUREAU_ID", help="audit only these bureaus")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")
+    p.add_argument("--sites", required=True)
+    db(p)
+    p.add_argument("--only", nargs="+", metavar="BUREAU_ID")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("evaluate", help="evaluate the catalogue over a crawled run")
+    db(p)
+    p.add_argument("--run", type=int, help="run id (default: the latest)")
+    p.add_argument("--catalogue", nargs="+", metavar="FILE", help="catalogue files (default: rules/*.yaml)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("report", help="write the HTML report, findings.json and findings.csv")
+    db(p)
+    p.add_argument("--run", type=int, help="run id (default: the latest)")
+    p.add_argument("--out", default="out/audit")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("simulate", help="write the demo province (sites and ground truth)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--serve", action="store_true", help="serve it on loopback until Ctrl-C")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("demo", help="simulate, serve and audit the demo province")
+    p.add_argument("--out", default="out/demo")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("extract", help="print one page's normalised metadata as JSON")
+    p.add_argument("source", metavar="FILE_OR_URL")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    progress = Progress(quiet=args.quiet)
+    try:
+        return args.func(args, progress)
+    except UsageError as exc:
+        print(f"auditor {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except CrawlFailed as exc:
+        print(f"auditor {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The built-in demo province: realistic bureau sites of three CMS families with planted defects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from auditor.simulator.province import build_province
+from auditor.simulator.render import write_province
+
+
+def simulate(out: Path, seed: int = 1) -> dict[str, Any]:
+    """Write the demo province for ``seed`` into ``out`` (replacing its sites); return the manifest."""
+    if (out / "sites").exists():
+        shutil.rmtree(out / "sites")
+    return write_province(build_province(seed), out)
