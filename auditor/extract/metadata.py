@@ -69,14 +69,14 @@ def parse_html(text: str) -> etree._Element:
     (gov.cn copies do), so those closing tags are removed: the parser closes at the end anyway.
     """
     text = _EARLY_CLOSE.sub("", text)
-    if not text.strip():
-        text = "<html></html>"
-    try:
-        return html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        # e.g. an XML declaration with an encoding inside a str
-        return html.document_fromstring(text.encode("utf-8", "replace"),
-                                        parser=html.HTMLParser(encoding="utf-8"))
+    for attempt in (text, text.encode("utf-8", "replace")):
+        try:
+            if isinstance(attempt, bytes):  # e.g. an XML declaration with an encoding inside a str
+                return html.document_fromstring(attempt, parser=html.HTMLParser(encoding="utf-8"))
+            return html.document_fromstring(attempt)
+        except (etree.ParserError, ValueError):
+            continue
+    return html.document_fromstring("<html><body></body></html>")
 
 
 def text_chunks(root: etree._Element) -> list[str]:
@@ -194,7 +194,7 @@ def _meta_tags(root: etree._Element) -> dict[str, str]:
 
 def _title_fallback(root: etree._Element) -> str | None:
     for h1 in root.iter("h1"):
-        text = squash_spaces(h1.text_content())
+        text = squash_spaces("".join(h1.xpath(".//text()[not(ancestor::script or ancestor::style)]")))
         if 4 <= len(text) <= 200:
             return text
     title = root.find(".//title")

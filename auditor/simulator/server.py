@@ -84,7 +84,7 @@ def serve_province(directory: Path, *, port: int = 0) -> Iterator[Path]:
             thread.start()
             threads.append(thread)
             host, bound = server.server_address[:2]
-            entry = {key: site[key] for key in ("id", "name", "region", "level", "kind", "credit_code")}
+            entry = {key: site[key] for key in ("id", "name", "region", "level", "kind", "credit_code") if site.get(key)}
             entry["start_urls"] = [f"http://{host}:{bound}/"]
             entry["profile"] = "auto"
             if site.get("parent"):

@@ -132,11 +132,7 @@ class DisclosureSpider(scrapy.Spider):
         text, tree = parsed
         item["encoding"] = decode(response.body, item["content_type"]).encoding
         yield item
-        if bureau.id not in self.profiles:
-            profile, confidence = detect(response.url, text)
-            self.profiles[bureau.id] = profile
-            yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
-                   "detected_profile": profile.name, "profile_confidence": round(confidence, 2)}
+        yield from self._detect(bureau, response.url, text)
         links = [(u, t) for u, t in page_links(tree, response.url) if self._internal(bureau, u)]
         self.nav_urls[bureau.id] = {u for u, _ in links} | {response.url}
         yield from self._links(bureau, response.url, links, "nav")
@@ -174,9 +170,9 @@ class DisclosureSpider(scrapy.Spider):
         if kind == "list" and column is not None:
             yield from self._parse_list(bureau, response, text, tree, column)
         elif kind == "column":
-            yield from self._parse_other(bureau, response, tree)
+            yield from self._parse_other(bureau, response, text, tree)
         else:
-            yield from self._parse_detail(bureau, response, tree)
+            yield from self._parse_detail(bureau, response, text, tree)
 
     def _open_column(self, bureau: Bureau, response: Response, tree: Any) -> ColumnState:
         url = response.request.url
@@ -209,6 +205,7 @@ class DisclosureSpider(scrapy.Spider):
         further = pages.pages if url == column.url else []
         if pages.next_url and not pages.pages:
             further = [pages.next_url]
+        yield from self._links(bureau, url, [(u, "") for u in further], "pager")
         for page_url in further:
             if self._internal(bureau, page_url) and page_url not in column.expected:
                 column.expected.add(page_url)
@@ -216,12 +213,12 @@ class DisclosureSpider(scrapy.Spider):
                 if request:
                     yield request
 
-    def _parse_other(self, bureau: Bureau, response: Response, tree: Any) -> Iterator[Any]:
+    def _parse_other(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         """A navigation target that is not a list: a detail page, or a sub-catalogue."""
         chunks = text_chunks(tree)
         metadata = metadata_from_tree(tree, chunks)
         if metadata.raw:
-            yield from self._parse_detail(bureau, response, tree)
+            yield from self._parse_detail(bureau, response, text, tree)
             return
         depth = response.meta.get("depth", 1)
         if depth >= self.settings.getint("AUDITOR_MAX_NAV_DEPTH"):
@@ -235,7 +232,19 @@ class DisclosureSpider(scrapy.Spider):
                 if request:
                     yield request
 
-    def _parse_detail(self, bureau: Bureau, response: Response, tree: Any) -> Iterator[Any]:
+    def _detect(self, bureau: Bureau, url: str, text: str) -> Iterator[dict[str, Any]]:
+        """Recognise the CMS family (unless the registry names it); a home page often says
+        too little, so a bureau still ``generic`` is looked at again on its detail pages."""
+        if bureau.profile != "auto" or self.profiles.get(bureau.id, GENERIC) is not GENERIC:
+            return
+        profile, confidence = detect(url, text)
+        if profile is not GENERIC or bureau.id not in self.profiles:
+            self.profiles[bureau.id] = profile
+            yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
+                   "detected_profile": profile.name, "profile_confidence": round(confidence, 2)}
+
+    def _parse_detail(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
+        yield from self._detect(bureau, response.url, text)
         profile = self.profiles.get(bureau.id, GENERIC)
         metadata = metadata_from_tree(tree)
         url = response.request.url

@@ -1,0 +1,54 @@
+"""Shared fixtures: the real corpus, a simulated province served over loopback, one real audit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.simulator import simulate
+from auditor.simulator.server import serve_province
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ZWGK_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+def run_auditor(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real ``auditor`` command line in a child process."""
+    return subprocess.run([sys.executable, "-m", "auditor.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (set ZWGK_SHARED)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("province")
+    simulate(out, seed=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_audit(province: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One real audit of the served demo province through the CLI: db, report and ground truth."""
+    work = tmp_path_factory.mktemp("audit")
+    with serve_province(province) as sites_yaml:
+        result = run_auditor("-q", "audit", "--sites", str(sites_yaml), "--db", str(work / "audit.db"),
+                             "--out", str(work / "report"))
+        registry = sites_yaml.read_text(encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    return {
+        "db": work / "audit.db", "out": work / "report", "stdout": result.stdout, "registry": registry,
+        "findings": json.loads((work / "report" / "findings.json").read_text(encoding="utf-8")),
+        "truth": json.loads((province / "ground_truth.json").read_text(encoding="utf-8")),
+    }

@@ -1,0 +1,59 @@
+"""The shipped catalogue, and refusal of malformed ones with file, line and key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from auditor.resources import catalogue_dir
+from auditor.rules_engine.catalogue import CatalogueError, load_catalogue
+
+FIRST_SLICE = {"RPT-1", "META-IDX-2", "META-IDX-6", "META-DOCNO-1", "META-DATE-1", "META-DATE-2", "INT-1",
+               "WEB-UPD-2", "WEB-LNK-1", "WEB-DOWN-1"}
+VETOES = {"WEB-DOWN-1", "WEB-UPD-1", "WEB-UPD-2", "WEB-UPD-4", "WEB-INT-1", "META-DATE-1"}
+
+
+def test_shipped_catalogue():
+    catalogue = load_catalogue()
+    assert catalogue.version == "2026.11.1"
+    ids = {r.id for r in catalogue.rules}
+    assert FIRST_SLICE <= ids
+    assert {r.id for r in catalogue.rules if r.veto} == VETOES & ids
+    for rule in catalogue.rules:
+        assert rule.basis and rule.advice and rule.expected and rule.title
+
+
+def test_ids_and_severities_match_the_contract(corpus):
+    text = (corpus.parent / "domain" / "rules.md").read_text(encoding="utf-8")
+    contract = dict(re.findall(r"^\| ([A-Z]+(?:-[A-Z]+)*-\d+) \|.*\| (error|warning|info) \|$", text, re.M))
+    for rule in load_catalogue().rules:
+        assert contract[rule.id] == rule.severity, rule.id
+
+
+def _bad(tmp_path: Path, old: str, new: str) -> Path:
+    source = (catalogue_dir() / "catalogue.yaml").read_text(encoding="utf-8")
+    assert old in source
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("kind: site_reachable", "kind: teleport", "rules[0].kind: unknown rule kind 'teleport'"),
+    ("severity: error", "severity: fatal", "rules[0].severity: must be one of error, warning, info"),
+    ("    veto: true\n    kind: site_reachable", "    veto: true\n    kind: site_reachable\n    colour: red",
+     "rules[0].colour: unknown key"),
+    ("  - id: RPT-1", "  - id: WEB-DOWN-1", "rules[1].id: duplicate rule id 'WEB-DOWN-1'"),
+    ("params: {threshold: 5}", "params: {}", "kind blank_columns needs params/match ['threshold']"),
+    ("applies_to: {level: any, kind: any}", "applies_to: {level: [town], kind: any}", "applies_to.level: must be 'any'"),
+])
+def test_malformed_catalogue_is_refused(tmp_path, old, new, expected):
+    path = _bad(tmp_path, old, new)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue([path])
+    problems = caught.value.problems
+    assert any(p.startswith(f"{path}:") and expected in p for p in problems), problems
+    line = int(next(p for p in problems if expected in p).split(":")[1])
+    assert line > 1

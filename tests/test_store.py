@@ -1,0 +1,36 @@
+"""The store: one SQLite file in WAL mode, many runs, raw bodies kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from auditor.store import Store
+
+
+def test_runs_pages_bodies(tmp_path):
+    store = Store(tmp_path / "a.db")
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    first = store.start_run(audit_date="2026-11-29", sites_file="s.yaml", registry={"bureaus": []},
+                            catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
+    second = store.start_run(audit_date="2026-12-29", sites_file="s.yaml", registry={"bureaus": []},
+                             catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
+    assert (first, second) == (1, 2)
+    digest = store.put_body(b"<html>\xe4\xb8\xad</html>")
+    assert store.put_body(b"<html>\xe4\xb8\xad</html>") == digest  # content-addressed, stored once
+    assert store.body(digest) == b"<html>\xe4\xb8\xad</html>" and store.count("bodies") == 1
+    store.upsert_many("pages", [{"run_id": first, "url": "http://a/", "status": 200, "sha256": digest}])
+    store.upsert_many("pages", [{"run_id": second, "url": "http://a/", "status": 503}])
+    assert [r["status"] for r in store.rows("SELECT status FROM pages ORDER BY run_id")] == [200, 503]
+    store.finish_run(first, "completed", {"pages": 1})
+    assert store.run(first)["status"] == "completed" and json.loads(store.run(first)["stats"]) == {"pages": 1}
+    assert store.run()["id"] == second
+    store.close()
+    reopened = Store(tmp_path / "a.db")
+    assert reopened.count("runs") == 2 and reopened.count("pages") == 2
+
+
+def test_unknown_run(tmp_path):
+    with pytest.raises(LookupError):
+        Store(tmp_path / "b.db").run(7)
