@@ -197,6 +197,29 @@ def cmd_extract(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.rules_engine.docs import describe, markdown
+
+    if args.action == "check":
+        catalogue = _catalogue(args.files)
+        print(f"ok: {catalogue.id} {catalogue.version}, {len(catalogue.rules)} rules")
+        return 0
+    catalogue = _catalogue()
+    if args.action == "list":
+        for rule in catalogue.rules:
+            print(f"{rule.id:<14} {rule.severity:<8} {'否决' if rule.veto else '    '} {rule.title}")
+    elif args.action == "show":
+        if not args.files:
+            raise UsageError("rules show needs a rule ID")
+        try:
+            print(describe(catalogue.rule(args.files[0])))
+        except KeyError as exc:
+            raise UsageError(f"no rule {args.files[0]} in catalogue {catalogue.version}") from exc
+    else:
+        print(markdown(catalogue))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditor", description="政务公开 disclosure auditor")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -241,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/demo")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("rules", help="list, show, check or document the catalogue")
+    p.add_argument("action", choices=("list", "show", "check", "doc"))
+    p.add_argument("files", nargs="*", metavar="ID_OR_FILE", help="a rule ID (show) or catalogue files (check)")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("extract", help="print one page's normalised metadata as JSON")
     p.add_argument("source", metavar="FILE_OR_URL")

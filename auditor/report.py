@@ -8,6 +8,7 @@ read as a formula are neutralised.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -98,11 +99,28 @@ def finding_record(f: Finding, bureau_name: str) -> dict[str, Any]:
     return record
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))  # China keeps no daylight saving time
+
+
+def beijing_time(value: str | None) -> str:
+    """An ISO timestamp as the reader's clock shows it: ``2026-11-29 15:47:03（北京时间）``."""
+    if not value:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S（北京时间）")
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(report_dir() / "templates")),
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(SEVERITY_LABEL=SEVERITY_LABEL, STATUS_LABEL=STATUS_LABEL, LEVEL_LABEL=LEVEL_LABEL)
+    env.filters["beijing"] = beijing_time
     return env
 
 

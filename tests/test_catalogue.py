@@ -57,3 +57,23 @@ def test_malformed_catalogue_is_refused(tmp_path, old, new, expected):
     assert any(p.startswith(f"{path}:") and expected in p for p in problems), problems
     line = int(next(p for p in problems if expected in p).split(":")[1])
     assert line > 1
+
+
+def test_docs_rules_md_is_current():
+    from auditor.rules_engine.docs import markdown
+    from tests.conftest import REPO
+
+    assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == markdown(load_catalogue()) + "\n"
+
+
+def test_rules_commands(tmp_path):
+    from tests.conftest import run_auditor
+
+    listed = run_auditor("rules", "list")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == len(load_catalogue().rules)
+    shown = run_auditor("rules", "show", "WEB-UPD-2")
+    assert shown.returncode == 0 and "threshold=5" in shown.stdout and "单项否决: 是" in shown.stdout
+    assert run_auditor("rules", "show", "NOPE-1").returncode == 2
+    bad = _bad(tmp_path, "severity: error", "severity: fatal")
+    checked = run_auditor("rules", "check", str(bad))
+    assert checked.returncode == 2 and f"{bad}:" in checked.stderr and "severity" in checked.stderr

@@ -41,3 +41,11 @@ def test_csv_formula_injection_neutralised():
               "evidence": {"url": None, "fetched_at": None}}
     rows = list(csv.DictReader(io.StringIO(findings_csv([record]))))
     assert rows[0]["message"].startswith("'=")
+
+
+def test_times_are_shown_in_beijing_time():
+    from auditor.report import beijing_time
+
+    assert beijing_time("2026-11-29T07:47:03+00:00") == "2026-11-29 15:47:03（北京时间）"
+    assert beijing_time("2026-11-29T23:10:00+08:00") == "2026-11-29 23:10:00（北京时间）"
+    assert beijing_time(None) == "—"
