@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from auditor.extract.encoding import decode
 from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
-from auditor.extract.metadata import metadata_from_tree, parse_html, text_chunks
+from auditor.extract.metadata import Metadata, metadata_from_tree, parse_html
 from auditor.profiles import GENERIC, Profile, detect, load_profiles
 from auditor.registry import Bureau, load_registry
 from auditor.store import now, sha256
@@ -114,24 +114,24 @@ class DisclosureSpider(scrapy.Spider):
                 yield {"_table": "links", "run_id": self.run_id, "bureau_id": bureau.id,
                        "from_url": from_url, "to_url": url, "text": text, "kind": kind}
 
-    def _html(self, response: Response) -> tuple[str, Any] | None:
+    def _html(self, response: Response, item: dict[str, Any]) -> tuple[str, Any] | None:
+        """Decode and parse an HTML response (once), noting the encoding in its page item."""
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if response.status != 200 or (content_type and not content_type.startswith(HTML_TYPES)):
             return None
         decoded = decode(response.body, content_type)
+        item["encoding"] = decoded.encoding
         return decoded.text, parse_html(decoded.text)
 
     # ------------------------------------------------------------------ start page
     def parse_start(self, response: Response) -> Iterator[Any]:
         bureau = self.bureaus[response.meta["bureau"]]
         item = self._page_item(response, "start")
-        parsed = self._html(response)
+        parsed = self._html(response, item)
+        yield item
         if parsed is None:
-            yield item
             return
         text, tree = parsed
-        item["encoding"] = decode(response.body, item["content_type"]).encoding
-        yield item
         yield from self._detect(bureau, response.url, text)
         links = [(u, t) for u, t in page_links(tree, response.url) if self._internal(bureau, u)]
         self.nav_urls[bureau.id] = {u for u, _ in links} | {response.url}
@@ -152,14 +152,13 @@ class DisclosureSpider(scrapy.Spider):
             item["error"] = f"redirected off-site to {response.url}"
             yield item
             return
-        parsed = self._html(response)
+        parsed = self._html(response, item)
         if parsed is None:
             if column is not None and kind == "list":
                 column.failed.add(response.request.url)
             yield item
             return
         text, tree = parsed
-        item["encoding"] = decode(response.body, item["content_type"]).encoding
         if kind == "column":
             items = list_items(tree, response.url)
             if items or is_blank_list(text):
@@ -215,10 +214,9 @@ class DisclosureSpider(scrapy.Spider):
 
     def _parse_other(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         """A navigation target that is not a list: a detail page, or a sub-catalogue."""
-        chunks = text_chunks(tree)
-        metadata = metadata_from_tree(tree, chunks)
+        metadata = metadata_from_tree(tree)
         if metadata.raw:
-            yield from self._parse_detail(bureau, response, text, tree)
+            yield from self._parse_detail(bureau, response, text, tree, metadata)
             return
         depth = response.meta.get("depth", 1)
         if depth >= self.settings.getint("AUDITOR_MAX_NAV_DEPTH"):
@@ -243,10 +241,11 @@ class DisclosureSpider(scrapy.Spider):
             yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
                    "detected_profile": profile.name, "profile_confidence": round(confidence, 2)}
 
-    def _parse_detail(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
+    def _parse_detail(self, bureau: Bureau, response: Response, text: str, tree: Any,
+                      metadata: Metadata | None = None) -> Iterator[Any]:
         yield from self._detect(bureau, response.url, text)
         profile = self.profiles.get(bureau.id, GENERIC)
-        metadata = metadata_from_tree(tree)
+        metadata = metadata or metadata_from_tree(tree)
         url = response.request.url
         record = metadata.to_dict()
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
