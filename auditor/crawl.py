@@ -41,8 +41,9 @@ def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str,
             time.sleep(0.5)
             if progress:
                 pages = store.count("pages", "run_id = ?", [run_id])
+                done = store.count("bureaus", "run_id = ? AND crawl_finished_at IS NOT NULL", [run_id])
                 rate = pages / max(time.monotonic() - started, 1e-6)
-                progress.update(f"抓取 crawl: {pages} pages · {total} bureaus · {rate:.0f} pages/s")
+                progress.update(f"抓取 crawl: {pages} pages · {done}/{total} bureaus done · {rate:.0f} pages/s")
     finally:
         if log_file:
             log.close()

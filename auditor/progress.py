@@ -13,7 +13,7 @@ class Progress:
         self.quiet = quiet
         self.tty = self.stream.isatty()
         self.interval = interval
-        self._last = 0.0
+        self._last = float("-inf")
 
     def update(self, message: str) -> None:
         if self.quiet:

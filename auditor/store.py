@@ -39,7 +39,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "bureaus": dict(columns={
         "run_id": int, "id": str, "name": str, "region": str, "level": str, "kind": str,
         "credit_code": str, "start_urls": str, "profile": str, "waivers": str, "config": str,
-        "detected_profile": str, "profile_confidence": float,
+        "detected_profile": str, "profile_confidence": float, "crawl_finished_at": str,
     }, pk=("run_id", "id")),
     "pages": dict(columns={
         "run_id": int, "bureau_id": str, "url": str, "kind": str, "status": int, "error": str,

@@ -15,6 +15,7 @@ from auditor.store import Store
 BATCH_ROWS = 400
 BATCH_SECONDS = 2.0
 JSON_FIELDS = {"raw", "conflicts"}
+BUREAU_UPDATES = {"bureau_profile", "bureau_done"}  # items that update a bureau's row
 
 
 class StorePipeline:
@@ -44,11 +45,10 @@ class StorePipeline:
             for body in self.bodies:
                 self.store.put_body(body)
             for table, rows in self.buffer.items():
-                if table == "bureau_profile":
+                if table in BUREAU_UPDATES:
                     for row in rows:
-                        self.store.db["bureaus"].update((row["run_id"], row["id"]), {
-                            "detected_profile": row["detected_profile"],
-                            "profile_confidence": row["profile_confidence"]})
+                        self.store.db["bureaus"].update((row["run_id"], row["id"]),
+                                                        {k: v for k, v in row.items() if k not in ("run_id", "id")})
                 else:
                     self.store.upsert_many(table, rows)
         self.buffer.clear()

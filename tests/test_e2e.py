@@ -93,5 +93,7 @@ def test_crawl_covered_every_live_site(demo_audit, province):
     assert documents == expected
     profiles = dict(store.db.execute("SELECT id, detected_profile FROM bureaus").fetchall())
     assert profiles["xc-zrzy"] == "anhui_openness" and profiles["xz-zrzy"] == "trs" and profiles["lx-czj"] == "empirecms"
+    unfinished = store.count("bureaus", "crawl_finished_at IS NULL")
+    assert unfinished == 0  # every bureau, the down one included, was marked done
     encodings = dict(store.db.execute("SELECT bureau_id, encoding FROM pages WHERE kind = 'start'").fetchall())
     assert encodings["xz-zrzy"] == "gb18030" and encodings["xc-zrzy"] == "utf-8"

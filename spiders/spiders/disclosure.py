@@ -60,7 +60,8 @@ class DisclosureSpider(scrapy.Spider):
         self.run_id = int(run_id)
         self.profiles: dict[str, Profile] = {}
         self.columns: dict[str, ColumnState] = {}
-        self.pages_per_bureau: dict[str, int] = {}
+        self.requested: dict[str, set[str]] = {b: set() for b in self.bureaus}
+        self.pending: dict[str, int] = {b: 0 for b in self.bureaus}
         self.nav_urls: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ entry
@@ -72,12 +73,18 @@ class DisclosureSpider(scrapy.Spider):
                 yield self._request(bureau, url, "start")
 
     def _request(self, bureau: Bureau, url: str, kind: str, **meta: Any) -> Request | None:
-        count = self.pages_per_bureau.get(bureau.id, 0)
-        if count >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
+        """A request for ``url`` unless it was already requested or the site's budget is spent.
+
+        The spider keeps its own seen-set (rather than relying on Scrapy's dupefilter) so that it
+        can count each bureau's outstanding requests and tell when a bureau is done.
+        """
+        seen = self.requested[bureau.id]
+        if url in seen or len(seen) >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
             return None
-        self.pages_per_bureau[bureau.id] = count + 1
+        seen.add(url)
+        self.pending[bureau.id] += 1
         callback = self.parse_start if kind == "start" else self.parse_page
-        return Request(url, callback=callback, errback=self.failed,
+        return Request(url, callback=callback, errback=self.failed, dont_filter=True,
                        meta={"bureau": bureau.id, "kind": kind, "handle_httpstatus_all": True, **meta})
 
     def _internal(self, bureau: Bureau, url: str) -> bool:
@@ -95,7 +102,32 @@ class DisclosureSpider(scrapy.Spider):
                 "size": len(response.body), "column_url": meta.get("column"),
                 "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1}
 
+    def _settled(self, bureau_id: str) -> Iterator[dict[str, Any]]:
+        """Count one request as answered; when a bureau has none left, record it as done."""
+        self.pending[bureau_id] -= 1
+        if self.pending[bureau_id] == 0:
+            yield {"_table": "bureau_done", "run_id": self.run_id, "id": bureau_id, "crawl_finished_at": now()}
+
     def failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        yield from self._failed(failure)
+        yield from self._settled(failure.request.meta["bureau"])
+
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        yield from self._guarded(self._parse_start, response)
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        yield from self._guarded(self._parse_page, response)
+
+    def _guarded(self, handler: Any, response: Response) -> Iterator[Any]:
+        """Run a page handler; a page that breaks it is logged and counted, and the crawl goes on."""
+        try:
+            yield from handler(response)
+        except Exception:  # noqa: BLE001 - any page may be hostile; the audit must finish
+            self.logger.exception("could not process %s", response.url)
+            self.crawler.stats.inc_value("auditor/page_errors")
+        yield from self._settled(response.meta["bureau"])
+
+    def _failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
         """A request that never got a response (DNS, refused, timeout) after retries."""
         request = failure.request
         meta = request.meta
@@ -124,7 +156,7 @@ class DisclosureSpider(scrapy.Spider):
         return decoded.text, parse_html(decoded.text)
 
     # ------------------------------------------------------------------ start page
-    def parse_start(self, response: Response) -> Iterator[Any]:
+    def _parse_start(self, response: Response) -> Iterator[Any]:
         bureau = self.bureaus[response.meta["bureau"]]
         item = self._page_item(response, "start")
         parsed = self._html(response, item)
@@ -142,7 +174,7 @@ class DisclosureSpider(scrapy.Spider):
                 yield request
 
     # ------------------------------------------------------------------ every other page
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    def _parse_page(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         bureau = self.bureaus[meta["bureau"]]
         kind = meta["kind"]
