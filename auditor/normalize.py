@@ -120,7 +120,7 @@ def org_code_check_digit(first8: str) -> str | None:
     """GB 11714 check digit for the first eight characters of a 组织机构代码."""
     if len(first8) != 8 or any(ch not in _ORG_CHARS for ch in first8):
         return None
-    remainder = 11 - sum(_ORG_CHARS.index(ch) * w for ch, w in zip(first8, _ORG_WEIGHTS)) % 11
+    remainder = 11 - sum(_ORG_CHARS.index(ch) * w for ch, w in zip(first8, _ORG_WEIGHTS, strict=True)) % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
@@ -132,7 +132,7 @@ def usci_check_digit(first17: str) -> str | None:
     """GB 32100 check character for the first 17 characters of a 统一社会信用代码."""
     if len(first17) != 17 or any(ch not in _USCI_CHARS for ch in first17):
         return None
-    total = sum(_USCI_CHARS.index(ch) * w for ch, w in zip(first17, _USCI_WEIGHTS))
+    total = sum(_USCI_CHARS.index(ch) * w for ch, w in zip(first17, _USCI_WEIGHTS, strict=True))
     return _USCI_CHARS[(31 - total % 31) % 31]
 
 

@@ -8,7 +8,7 @@ a newly announced year in ``rules/calendar/*.yaml`` (keys ``year``, ``holidays``
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import chinese_calendar
@@ -25,7 +25,7 @@ class CalendarGap(LookupError):
         self.year = year
 
 
-@lru_cache(maxsize=None)
+@cache
 def _overrides(folder: str) -> tuple[frozenset[int], frozenset[dt.date], frozenset[dt.date]]:
     years: set[int] = set()
     holidays: set[dt.date] = set()

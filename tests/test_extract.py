@@ -120,7 +120,7 @@ def test_gbk_page_with_wrong_header_is_read_right():
 @pytest.mark.parametrize("data, encoding", [
     ("索引号".encode("utf-8-sig"), "utf-8"),
     ('<meta charset="gb2312"><p>发布机构</p>'.encode("gbk"), "gb18030"),
-    ("发布".encode("utf-8"), "utf-8"),
+    ("发布".encode(), "utf-8"),
 ])
 def test_encoding_detection(data, encoding):
     assert decode(data).encoding == encoding

@@ -116,21 +116,21 @@ def text_chunks(root: etree._Element) -> list[str]:
 
 
 def _pairs_in_chunk(chunk: str) -> list[tuple[str, str | None]]:
-    """Label/value pairs in one chunk. ``None`` as value: the label stands alone."""
-    matches = []
+    """Label/value pairs in one chunk. ``None`` as value: the label stands alone.
+
+    A label followed by a colon always counts. Without a colon it counts only as a whole word
+    (followed by white space or the chunk's end), and only at the chunk's start or after an
+    earlier label — the "索 引 号 003110926/… 信息分类 信息公开制度" lines of older platforms.
+    """
+    matches: list[re.Match[str]] = []
     for match in LABEL_RE.finditer(chunk):
-        at_start = not chunk[: match.start()].strip()
-        if match["colon"] or at_start or (matches and not chunk[match.start() - 1].isalnum()):
-            if not match["colon"] and not at_start:
-                # A colon-less label after the first one: only in "label value label value" lines.
-                end = match.end("label")
-                if end < len(chunk) and not chunk[end].isspace():
-                    continue
-            elif not match["colon"]:
-                end = match.end("label")
-                if end < len(chunk) and not chunk[end].isspace():
-                    continue
-            matches.append(match)
+        if not match["colon"]:
+            end = match.end("label")
+            whole_word = end == len(chunk) or chunk[end].isspace()
+            at_start = not chunk[: match.start()].strip()
+            if not whole_word or not (at_start or matches):
+                continue
+        matches.append(match)
     pairs: list[tuple[str, str | None]] = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(chunk)

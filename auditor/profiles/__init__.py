@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -51,7 +51,7 @@ def _load(path: Path) -> Profile:
                    required_fields=tuple(data.get("required_fields", [])))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profiles(extra_dir: str | None = None) -> dict[str, Profile]:
     """Built-in profiles, plus any in ``extra_dir`` (same name overrides)."""
     dirs = [profile_dir()] + ([Path(extra_dir)] if extra_dir else [])

@@ -245,7 +245,7 @@ def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
     rng = random.Random(seed)
     families = {"xc": "anhui", "xz": "trs", "lx": "empirecms", "jx": "anhui"}
     places = [("xc", CITY[0], CITY[1], "city")] + [
-        (code, name, region, "county") for code, (name, region) in zip(("xz", "lx", "jx"), COUNTIES)]
+        (code, name, region, "county") for code, (name, region) in zip(("xz", "lx", "jx"), COUNTIES, strict=True)]
     bureaus: list[SimBureau] = []
     for i, (code, place, region, level) in enumerate(places):
         full_place = place if level == "city" else f"{CITY[0]}{place}" if place == "宣州区" else place

@@ -93,10 +93,9 @@ class _Site:
             pages = max(1, -(-len(column.documents) // size))
             for page in range(1, pages + 1):
                 docs = column.documents[(page - 1) * size: page * size]
-                for doc in docs:
-                    doc.rel = "./" + doc.path.split(f"/col/{column.slug}/", 1)[-1]  # TRS lists use ./YYYYMM/…
                 self.render("list", path=self.list_path(column, n, page), column=column, docs=docs,
                             page=page, pages=pages, total=len(column.documents),
+                            relative=lambda d, c=column: "./" + d.path.split(f"/col/{c.slug}/", 1)[-1],
                             page_url=lambda k, c=column, i=n: self.list_path(c, i, k))
             for doc in column.documents:
                 self.detail(column, doc)

@@ -44,7 +44,7 @@ def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             if site.get("down"):
-                self._send(503, "<h1>503 Service Unavailable</h1>".encode(), "text/html")
+                self._send(503, b"<h1>503 Service Unavailable</h1>", "text/html")
                 return
             path = unquote(urlsplit(self.path).path)
             if path.endswith("/"):
