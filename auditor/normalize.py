@@ -22,7 +22,7 @@ _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2}
 
 def squash_spaces(text: str) -> str:
     """Collapse every kind of white space (U+3000, &ensp;, &nbsp; …) to one ASCII space."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
@@ -52,6 +52,10 @@ def iso_date(text: str | None) -> str | None:
 
 # ---------------------------------------------------------------- 文号 (GB/T 9704-2012)
 
+# A 文号 as it may be written, in any brackets and spacing (for finding one in free text);
+# DOCNO_BRACKETS is its "〔2018〕16号" tail, a cheap anchor to search for first.
+DOCNO_BRACKETS = r"[〔\[【(（［]\s*\d{2,4}\s*[〕\]】)）］]\s*第?\s*\d{1,5}\s*号"
+DOCNO_PATTERN = r"[\u4e00-\u9fffA-Za-z]{1,20}?\s*[〔\[【(（［]\s*\d{2,4}\s*[〕\]】)）］]\s*第?\s*\d{1,5}\s*号"
 _DOCNO = re.compile(
     r"(?P<agency>[\u4e00-\u9fffA-Za-z]{1,20}?)\s*(?P<open>[〔\[【(（［])\s*(?P<year>\d{2,4})\s*"
     r"(?P<close>[〕\]】)）］])\s*(?P<di>第?)\s*(?P<num>\d{1,5})\s*号"

