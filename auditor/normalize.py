@@ -168,6 +168,9 @@ INDEX_FORMATS: dict[str, re.Pattern[str]] = {
     "org/yyyy-serial": re.compile(rf"(?P<prefix>{_ORG})/(?P<year>\d{{4}})-(?P<serial>\d{{5}})"),
     "org-yyyy-serial": re.compile(rf"(?P<prefix>{_ORG})-(?P<year>\d{{4}})-(?P<serial>\d+)"),
     "dept-class-yyyy-serial": re.compile(r"(?P<prefix>[A-Z]{2}\d{5}-\d{4})-(?P<year>\d{4})-(?P<serial>\d{5})"),
+    # 地区-部门-类别-分组-YYYYMMDD-序号 (Ningbo, 大汉 jcms)
+    "six-part-yyyymmdd": re.compile(r"(?P<prefix>[0-9A-Za-z]+(?:-[0-9A-Za-z]+){3})-(?P<year>\d{4})"
+                                    r"(?P<month>0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-(?P<serial>\d+)"),
 }
 
 

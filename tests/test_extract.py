@@ -31,10 +31,10 @@ TRUTH = {
         index_no="11341700MB1631138U/202312-00030", category="工作推进", publisher="宣城市自然资源和规划局",
         subject="自然资源、规划", title="宣城市自然资源和规划局2023年度政务公开工作总结", doc_no=None,
         published="2023-12-15", written=None, validity=None),
-    "anhui_anqing_detail_1.txt": dict(
-        index_no="003110926/201510-00216", category="信息公开制度", publisher="市交通运输局",
+    "anhui_anqing_detail_1.txt": dict(  # 信息分类 maps to subject (the label contract)
+        index_no="003110926/201510-00216", category=None, publisher="市交通运输局",
         published="2015-10-15", title="关于印发安庆市政务公开工作领导小组工作规则等公开制度的通知", doc_no=None,
-        subject=None, written=None, validity=None),
+        subject="信息公开制度", written=None, validity=None),
     "henan_zhecheng_detail_1.html": dict(
         published="2018-06-28", publisher="政府办秘书科", doc_no="柘政〔2018〕16号",
         title="柘城县人民政府关于开发设立公益性务工岗位助力脱贫攻坚的实施意见", index_no=None, category=None,
@@ -94,7 +94,7 @@ def test_simulated_pages_round_trip(province):
     write_province(sim, province)  # same seed: the same files, and the documents now know their paths
     checked = 0
     for bureau in sim.bureaus:
-        for doc in bureau.documents[::7]:
+        for doc in bureau.documents:
             meta = extract_metadata((province / "sites" / bureau.id / doc.path.lstrip("/")).read_bytes())
             assert meta.title == doc.title
             assert meta.published == doc.published.isoformat()
@@ -104,7 +104,17 @@ def test_simulated_pages_round_trip(province):
                 assert meta.index_no == doc.index_no
                 assert meta.written == (doc.written.isoformat() if doc.written else None)
             checked += 1
-    assert checked > 200
+    assert checked == sum(len(b.documents) for b in sim.bureaus) > 1800
+
+
+def test_meta_tags_fill_gaps_and_are_kept(corpus):
+    meta = extract_metadata((corpus / "govcn_detail_1.html").read_bytes())
+    assert meta.raw["meta:manuscriptId"] == "5571847" and meta.raw["meta:firstpublishedtime"] == "2020-12-21-14:55:00"
+    page = ('<html><head><meta name="ArticleTitle" content="关于做好耕地保护工作的通知">'
+            '<meta content="2026-09-28-21:50:00" name="firstpublishedtime"><meta name="ColumnName" content="通知公告">'
+            '</head><body><p>正文</p></body></html>')
+    meta = extract_metadata(page)
+    assert (meta.title, meta.published, meta.category) == ("关于做好耕地保护工作的通知", "2026-09-28", "通知公告")
 
 
 def test_gbk_page_with_wrong_header_is_read_right():
@@ -117,13 +127,22 @@ def test_gbk_page_with_wrong_header_is_read_right():
     assert result["index_no"] == "ABC" and result["published"] == "2025-03-04" and result["title"] == "测试"
 
 
-@pytest.mark.parametrize("data, encoding", [
-    ("索引号".encode("utf-8-sig"), "utf-8"),
-    ('<meta charset="gb2312"><p>发布机构</p>'.encode("gbk"), "gb18030"),
-    ("发布".encode(), "utf-8"),
+PAGE = "<html><body><p>索引号：11341800MB2914172N/202603-00001 发布机构：宣城市财政局</p></body></html>"
+
+
+@pytest.mark.parametrize("data, header, encoding, guessed", [
+    ("索引号".encode("utf-8-sig"), None, "utf-8", False),  # BOM
+    ('<meta charset="gb2312"><p>发布机构</p>'.encode("gbk"), None, "gb18030", False),  # meta
+    (PAGE.encode("gbk"), "text/html; charset=GBK", "gb18030", False),  # header
+    (PAGE.encode("gbk"), "text/html; charset=utf-8", "gb18030", True),  # wrong header, GBK bytes
+    (PAGE.encode("utf-8"), "text/html; charset=gb2312", "utf-8", True),  # wrong header, UTF-8 bytes
+    (PAGE.encode("utf-8"), None, "utf-8", True),  # nothing declared
+    (PAGE.encode("utf-8")[:-30] + b"\xe5\x8f" + PAGE.encode("utf-8")[-30:], "text/html; charset=utf-8", "utf-8", True),
 ])
-def test_encoding_detection(data, encoding):
-    assert decode(data).encoding == encoding
+def test_encoding_detection(data, header, encoding, guessed):
+    decoded = decode(data, header)
+    assert (decoded.encoding, decoded.guessed) == (encoding, guessed)
+    assert "宣城市财政局" in decoded.text or "发布机构" in decoded.text or "索引号" in decoded.text
 
 
 def test_inline_runs_and_hostile_markup():

@@ -84,3 +84,45 @@ def test_credit_codes():
     assert not usci_valid("11341700MB1631138V") and not org_code_valid("MB1631139")
     assert usci_check_digit("11341700MB1631138") == "U"
     assert usci_check_digit("11341700MB163113I") is None  # I is not in the GB 32100 alphabet
+
+
+USCI_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=USCI_ALPHABET, min_size=17, max_size=17), st.integers(0, 16), st.integers(1, 30))
+def test_usci_check_digit_catches_any_single_substitution(body, position, shift):
+    code = body + usci_check_digit(body)
+    assert usci_valid(code)
+    wrong = USCI_ALPHABET[(USCI_ALPHABET.index(body[position]) + shift) % 31]
+    assert not usci_valid(code[:position] + wrong + code[position + 1:])
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["11341700MB1631138U", "003110926", "11620622013933539B"]),
+       st.integers(1990, 2099), st.integers(1, 12), st.integers(0, 99999), st.booleans())
+def test_index_round_trip(prefix, year, month, serial, with_month):
+    text = f"{prefix}/{year}{month:02d}-{serial:05d}" if with_month else f"{prefix}/{year}-{serial:05d}"
+    parsed = parse_index_no(text)
+    assert (parsed.prefix, parsed.year, parsed.month, int(parsed.serial)) == (
+        prefix, year, month if with_month else None, serial)
+    assert parsed.format.endswith("yyyymm-serial" if with_month else "yyyy-serial")
+
+
+def test_six_part_index():
+    parsed = parse_index_no("330201-01-02-03-20240315-0012")
+    assert (parsed.format, parsed.prefix, parsed.year, parsed.month, parsed.serial) == (
+        "six-part-yyyymmdd", "330201-01-02-03", 2024, 3, "0012")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="皖宣财政发办规自然资郎泾函", min_size=1, max_size=6), st.integers(1990, 2099),
+       st.integers(1, 999), st.sampled_from(["", "brackets", "di", "zero"]))
+def test_doc_no_defects_are_named(agency, year, number, defect):
+    text = {"": f"{agency}〔{year}〕{number}号", "brackets": f"{agency}[{year}]{number}号",
+            "di": f"{agency}〔{year}〕第{number}号", "zero": f"{agency}〔{year}〕0{number}号"}[defect]
+    parsed = parse_doc_no(text)
+    assert (parsed.agency, parsed.year, parsed.number) == (agency, year, number)
+    expected = {"": (), "brackets": ("年份应使用六角括号〔〕，实为[]",), "di": ("序号前不加“第”",),
+                "zero": ("序号不编虚位（不加前导0）",)}[defect]
+    assert parsed.defects == expected

@@ -1,7 +1,9 @@
-"""Decode page bytes right: HTTP header, BOM, <meta charset>, then sniffing.
+"""Decode page bytes right: BOM, HTTP header, <meta charset>, then sniffing.
 
-GB2312 and GBK are decoded as GB18030 (a superset), and a declared charset that produces
-replacement characters (a ``charset=utf-8`` header on GBK bytes) is distrusted.
+GB2312 and GBK are decoded as GB18030 (a superset). A declaration is distrusted when the bytes
+contradict it: a ``charset=utf-8`` header on GBK bytes does not decode (replacement characters),
+and a GB declaration on bytes that are valid multi-byte UTF-8 is almost surely wrong (GB18030
+decodes any bytes, into nonsense). A UTF-8 page with a few damaged bytes stays UTF-8.
 """
 
 from __future__ import annotations
@@ -55,15 +57,18 @@ def decode(data: bytes, content_type: str | None = None) -> Decoded:
         declared.append(match.group(1).decode("ascii", "ignore"))
     for name in declared:
         encoding = _canonical(name)
+        if encoding == "gb18030" and not data.isascii():
+            utf8 = _clean(data, "utf-8")
+            if utf8 is not None:
+                return Decoded(utf8, "utf-8", True)
         if encoding:
             text = _clean(data, encoding)
             if text is not None:
                 return Decoded(text, encoding, False)
-    for encoding in ("utf-8", "gb18030"):
-        text = _clean(data, encoding)
-        if text is not None:
-            return Decoded(text, encoding, True)
-    # Broken bytes in either encoding: keep the reading with fewer replacement characters.
-    readings = [(data.decode(e, "replace"), e) for e in ("utf-8", "gb18030")]
-    text, encoding = min(readings, key=lambda r: r[0].count("\ufffd"))
-    return Decoded(text, encoding, True)
+    text = _clean(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8", True)
+    utf8 = data.decode("utf-8", "replace")
+    if utf8.count("\ufffd") <= max(2, len(data) // 1000):
+        return Decoded(utf8, "utf-8", True)  # UTF-8 with a few damaged bytes
+    return Decoded(data.decode("gb18030", "replace"), "gb18030", True)

@@ -32,11 +32,15 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# meta tag → field it stands in for when the page shows no label for it (TRS and gov.cn heads)
 _META_FALLBACKS = {
     "title": ("articletitle",),
     "published": ("pubdate", "firstpublishedtime", "publishdate"),
     "publisher": ("contentsource",),
+    "category": ("columnname",),
 }
+# meta tags kept in ``raw`` (as "meta:<name>") whenever present: identifiers a report can cite
+_META_KEPT = ("ArticleTitle", "PubDate", "ContentSource", "ColumnName", "firstpublishedtime", "manuscriptId")
 
 
 @dataclass
@@ -211,8 +215,11 @@ def extract_metadata(data: bytes | str, content_type: str | None = None) -> Meta
 
     if page.head or page.body:
         missing = [f for f in _META_FALLBACKS if getattr(meta, f) is None]
-        if missing:
+        if missing or any(name in page.head for name in _META_KEPT):
             tags = meta_tags(page.head)
+            for name in _META_KEPT:
+                if tags.get(name.lower()):
+                    meta.raw[f"meta:{name}"] = tags[name.lower()]
             for fieldname in missing:
                 value = next((tags[n] for n in _META_FALLBACKS[fieldname] if tags.get(n)), None)
                 if value:
