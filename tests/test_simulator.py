@@ -32,16 +32,35 @@ def test_same_seed_same_province(tmp_path):
 def test_shape(province):
     manifest = json.loads((province / "manifest.json").read_text(encoding="utf-8"))
     bureaus = manifest["bureaus"]
-    assert len(bureaus) == 8
+    assert len(bureaus) == 10
     assert {b["level"] for b in bureaus} == {"city", "county"}
-    assert len({b["region"] for b in bureaus}) == 4
+    assert len({b["region"] for b in bureaus}) == 5
     assert {b["kind"] for b in bureaus} == {"natural_resources", "finance"}
-    assert {b["family"] for b in bureaus} == {"anhui", "trs", "empirecms"}
-    assert len({b["address"] for b in bureaus}) == 8
+    assert {b["family"] for b in bureaus} == {"anhui", "trs", "empirecms", "hanweb", "trs_dynamic"}
+    assert len({b["address"] for b in bureaus}) == 10
     assert all(b["documents"] >= 200 for b in bureaus)
     truth = json.loads((province / "ground_truth.json").read_text(encoding="utf-8"))
     notes = " ".join(d["note"] for d in truth["defects"])
     assert "跨国庆" in notes and "未发布" in notes and "晚于" in notes
+    assert "第二组记录" in notes and "检索接口第2页" in notes
+
+
+def test_dynamic_endpoints_are_served(province):
+    with serve_province(province) as sites_yaml:
+        registry = yaml.safe_load(sites_yaml.read_text(encoding="utf-8"))
+        urls = {b["id"]: b["start_urls"][0] for b in registry["bureaus"]}
+        hanweb = urls["jxi-zrzy"] + ("module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=60&perpage=15&page=1"
+                                     "&webid=1&path=/&columnid=4004&unitid=2658240&permissiontype=0")
+        with urllib.request.urlopen(hanweb) as response:
+            body = response.read().decode("utf-8")
+            assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+            assert body.startswith("<?xml") and body.count("<record>") == 15
+        api = urls["jxi-czj"] + ("fjdzapp/search?channelid=5001&classsql=chnlid=5001&sortfield=-docorderpri,-docreltime"
+                                 "&page=2&prepage=10")
+        with urllib.request.urlopen(api) as response:
+            data = json.loads(response.read())
+            assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+            assert data["data"]["total"] == 24 and len(data["data"]["rows"]) == 10
 
 
 def test_served_over_loopback_with_real_encodings(province):

@@ -17,7 +17,12 @@ from auditor.workdays import add_working_days, is_workday
 AUDIT_DATE = dt.date(2026, 11, 29)
 PROVINCE = "安徽省"
 CITY = ("宣城市", "341800")
-COUNTIES = (("宣州区", "341802"), ("郎溪县", "341821"), ("泾县", "341823"))
+COUNTIES = (("宣州区", "341802"), ("郎溪县", "341821"), ("泾县", "341823"), ("绩溪县", "341824"))
+# the CMS family of each site: Anhui 集约化, TRS (GBK), EmpireCMS, Hanweb (XML record groups),
+# TRS "动静结合" (JSON search API behind a static first page)
+FAMILIES = {"xc-zrzy": "anhui", "xc-czj": "anhui", "xz-zrzy": "trs", "xz-czj": "trs",
+            "lx-zrzy": "empirecms", "lx-czj": "empirecms", "jx-zrzy": "anhui", "jx-czj": "trs",
+            "jxi-zrzy": "hanweb", "jxi-czj": "trs_dynamic"}
 
 # (slug, column name, documents, kind); kind drives titles and rules
 NR_COLUMNS = [
@@ -106,7 +111,7 @@ class SimBureau:
     level: str
     kind: str
     credit_code: str
-    family: str  # anhui | trs | empirecms
+    family: str  # see FAMILIES
     address: str  # 127.0.0.x
     down: bool = False
     columns: list[Column] = field(default_factory=list)
@@ -170,6 +175,8 @@ class _Builder:
         serial = self.serials[key]
         if self.bureau.family == "anhui":
             return f"{self.bureau.credit_code}/{published:%Y%m}-{serial:05d}"
+        if self.bureau.family == "hanweb":  # Jiangsu style: 组织机构代码/YYYY-NNNNN
+            return f"{self.bureau.credit_code[8:17]}/{published.year}-{serial:05d}"
         return f"{self.bureau.index_prefix}-{published.year}-{serial:05d}"
 
     def doc_no(self, kind: str, year: int) -> str | None:
@@ -241,24 +248,23 @@ class _Builder:
 
 
 def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
-    """The demo province: one city and three counties, a 自然资源和规划局 and a 财政局 each."""
+    """The demo province: one city and four counties, a 自然资源和规划局 and a 财政局 each."""
     rng = random.Random(seed)
-    families = {"xc": "anhui", "xz": "trs", "lx": "empirecms", "jx": "anhui"}
     places = [("xc", CITY[0], CITY[1], "city")] + [
-        (code, name, region, "county") for code, (name, region) in zip(("xz", "lx", "jx"), COUNTIES, strict=True)]
+        (code, name, region, "county") for code, (name, region) in zip(("xz", "lx", "jx", "jxi"), COUNTIES, strict=True)]
     bureaus: list[SimBureau] = []
     for i, (code, place, region, level) in enumerate(places):
         full_place = place if level == "city" else f"{CITY[0]}{place}" if place == "宣州区" else place
         for j, (suffix, kind, title, short) in enumerate((
                 ("zrzy", "natural_resources", "自然资源和规划局", "自然资"),
                 ("czj", "finance", "财政局", "财"))):
-            family = families[code] if not (code == "jx" and suffix == "czj") else "trs"
+            family = FAMILIES[f"{code}-{suffix}"]
             bureau = SimBureau(
                 id=f"{code}-{suffix}", name=f"{full_place}{title}",
                 short=f"{place[0]}{short}", region=region, level=level, kind=kind,
                 credit_code=_credit_code(rng, region), family=family,
                 address=f"127.0.0.{2 + i * 2 + j}")
-            bureau.index_prefix = f"{code.upper()}{i:02d}{j + 1:03d}-{1700 + j * 100}"
+            bureau.index_prefix = f"{code[:2].upper()}{i:02d}{j + 1:03d}-{1700 + j * 100}"
             bureaus.append(bureau)
     province = Province(seed=seed, audit_date=audit_date, bureaus=bureaus)
     for bureau in bureaus:
@@ -349,6 +355,17 @@ def _plant_defects(province: Province) -> None:
     for slug, name in EXTRA_BLANK:
         lx_nr.columns.append(Column(slug=slug, name=name, kind="blank"))
     plant(Defect("lx-zrzy", "WEB-UPD-2", "/", "5个空白栏目"))
+
+    # Defects only a crawl of the non-HTML lists can find: a duplicate 索引号 whose second
+    # document is listed only in Hanweb's second record group (dataproxy.jsp) …
+    hanweb = by_id["jxi-zrzy"].column("tzgg").documents
+    hanweb[50].index_no = hanweb[2].index_no
+    plant(Defect("jxi-zrzy", "META-IDX-6", f"doc:{hanweb[2].id}", "索引号重复（其一仅见于第二组记录）"))
+    plant(Defect("jxi-zrzy", "META-IDX-6", f"doc:{hanweb[50].id}", "索引号重复（其一仅见于第二组记录）"))
+    # … and a malformed 文号 on a document listed only by the TRS JSON search API (page 2).
+    doc = by_id["jxi-czj"].column("zcwj").documents[14]
+    doc.doc_no = "绩财发〔2025〕第3号"
+    plant(Defect("jxi-czj", "META-DOCNO-1", f"doc:{doc.id}", "文号含“第”（仅见于检索接口第2页）"))
 
     # WEB-LNK-1: attachments that answer 404.
     docs = [d for d in by_id["xc-zrzy"].column("gdjh").documents if d.attachment][:2]

@@ -1,10 +1,13 @@
 """Write the demo province to disk: one folder of static pages per bureau site, the ground truth
 and a manifest the server reads.
 
-Three CMS families, modelled on the real pages in ``shared/corpus``: the Anhui 集约化 platform
-(``/OpennessContent/show/<id>.html``, ``table.table_suoyin``), TRS served as GBK
-(``createPageHTML`` pagination, ``索&ensp;引&ensp;号：`` labels) and EmpireCMS with no metadata
-table (date and source inline, 文号 only in the body).
+Five CMS families, modelled on the real pages in ``shared/corpus`` and the platforms described
+in ``research-notes.md``: the Anhui 集约化 platform (``/OpennessContent/show/<id>.html``,
+``table.table_suoyin``), TRS served as GBK (``createPageHTML`` pagination,
+``索&ensp;引&ensp;号：`` labels), EmpireCMS with no metadata table (date and source inline, 文号
+only in the body), Hanweb (records embedded as XML, later groups from ``dataproxy.jsp``) and
+TRS "动静结合" (a static first page, later pages from a JSON search API). Dynamic endpoints are
+written as ``path@query`` files (see ``server.query_file``).
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from auditor.simulator.province import Column, Document, Province, SimBureau
+from auditor.simulator.server import query_file
 
-PAGE_SIZE = {"anhui": 15, "trs": 20, "empirecms": 25}
-CHARSET = {"anhui": "utf-8", "trs": "gb2312", "empirecms": "utf-8"}
-HOME = {"anhui": "/index.html", "trs": "/index.htm", "empirecms": "/index.html"}
+PAGE_SIZE = {"anhui": 15, "trs": 20, "empirecms": 25, "hanweb": 15, "trs_dynamic": 10}
+CHARSET = {"anhui": "utf-8", "trs": "gb2312", "empirecms": "utf-8", "hanweb": "utf-8", "trs_dynamic": "utf-8"}
+HOME = {"anhui": "/index.html", "trs": "/index.htm", "empirecms": "/index.html", "hanweb": "/index.html",
+        "trs_dynamic": "/index.html"}
+HANWEB_GROUP_SIZE = 3  # pages of records per dataproxy.jsp group
+HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
+TRS_SEARCH = "/fjdzapp/search"
 SUBJECT = {"natural_resources": "自然资源、规划", "finance": "财政、金融、审计"}
 FILLER = [
     "为深入贯彻落实《中华人民共和国政府信息公开条例》，进一步推进政务公开标准化规范化建设，结合工作实际，现将有关事项通知如下。",
@@ -59,6 +67,10 @@ class _Site:
     def list_path(self, column: Column, n: int, page: int) -> str:
         if self.family == "anhui":
             return f"/OpennessContent/showList/{self.org}/{4000 + n}/page_{page}.html"
+        if self.family == "hanweb":
+            return f"/col/col{4000 + n}/index.html"
+        if self.family == "trs_dynamic":
+            return f"/col/{column.slug}/index.html"
         if self.family == "trs":
             return f"/col/{column.slug}/index.htm" if page == 1 else f"/col/{column.slug}/index_{page - 1}.htm"
         return f"/xxgk/{column.slug}/index.html" if page == 1 else f"/xxgk/{column.slug}/index_{page}.html"
@@ -67,6 +79,10 @@ class _Site:
         day = doc.published
         if self.family == "anhui":
             return f"/OpennessContent/show/{doc.id}.html"
+        if self.family == "hanweb":
+            return f"/art/{day.year}/{day.month}/{day.day}/art_{4000 + self.bureau.columns.index(column)}_{doc.id}.html"
+        if self.family == "trs_dynamic":
+            return f"/col/{column.slug}/{day:%Y%m}/t{day:%Y%m%d}_{doc.id}.html"
         if self.family == "trs":
             return f"/col/{column.slug}/{day:%Y%m}/t{day:%Y%m%d}_{doc.id}.htm"
         return f"/xxgk/{column.slug}/{day.isoformat()}/{doc.id}.html"
@@ -75,31 +91,68 @@ class _Site:
         day = doc.published
         if self.family == "anhui":
             return f"/group1/M00/{day:%Y%m}/{doc.attachment}"
-        if self.family == "trs":
+        if self.family in ("trs", "trs_dynamic"):
             return f"/col/{doc.column}/{day:%Y%m}/P0{day:%Y%m%d}{doc.id}.pdf"
+        if self.family == "hanweb":
+            return f"/attach/{day:%Y%m}/{doc.attachment}"
         return f"/d/file/xxgk/{day.isoformat()}/{doc.attachment}"
 
     # ----------------------------------------------------------- pages
     def render(self, template: str, **context: Any) -> None:
         path = context.pop("path")
-        text = self.env.get_template(f"{self.family}_{template}.html").render(
+        name = template if "." in template else f"{self.family}_{template}.html"
+        text = self.env.get_template(name).render(
             bureau=self.bureau, charset=CHARSET[self.family], home=HOME[self.family], **context)
         self.files[path] = text.encode("gbk" if self.family == "trs" else "utf-8", "xmlcharrefreplace")
 
     def build(self) -> dict[str, bytes]:
         self.render("home", path=HOME[self.family])
-        size = PAGE_SIZE[self.family]
+        lists = {"hanweb": self.hanweb_lists, "trs_dynamic": self.search_api_lists}.get(self.family, self.html_lists)
         for n, column in enumerate(self.bureau.columns):
-            pages = max(1, -(-len(column.documents) // size))
-            for page in range(1, pages + 1):
-                docs = column.documents[(page - 1) * size: page * size]
-                self.render("list", path=self.list_path(column, n, page), column=column, docs=docs,
-                            page=page, pages=pages, total=len(column.documents),
-                            relative=lambda d, c=column: "./" + d.path.split(f"/col/{c.slug}/", 1)[-1],
-                            page_url=lambda k, c=column, i=n: self.list_path(c, i, k))
+            lists(column, n)
             for doc in column.documents:
                 self.detail(column, doc)
         return self.files
+
+    def html_lists(self, column: Column, n: int) -> None:
+        """Static list pages with HTML pagination (Anhui, TRS, EmpireCMS)."""
+        size = PAGE_SIZE[self.family]
+        pages = max(1, -(-len(column.documents) // size))
+        for page in range(1, pages + 1):
+            docs = column.documents[(page - 1) * size: page * size]
+            self.render("list", path=self.list_path(column, n, page), column=column, docs=docs,
+                        page=page, pages=pages, total=len(column.documents),
+                        relative=lambda d, c=column: "./" + d.path.split(f"/col/{c.slug}/", 1)[-1],
+                        page_url=lambda k, c=column, i=n: self.list_path(c, i, k))
+
+    def hanweb_lists(self, column: Column, n: int) -> None:
+        """A column page with the first record group embedded, and dataproxy.jsp groups."""
+        per_page, cid = PAGE_SIZE["hanweb"], 4000 + n
+        group = per_page * HANWEB_GROUP_SIZE
+        params = f"page=1&webid=1&path=/&columnid={cid}&unitid={self.org}&permissiontype=0"
+        docs, total = column.documents, len(column.documents)
+        self.render("list", path=self.list_path(column, n, 1), column=column, docs=docs[:group], cid=cid,
+                    params=params, per_page=per_page, group_size=HANWEB_GROUP_SIZE, total=total)
+        for start in range(group + 1, total + 1, group):
+            end = min(start + group - 1, total)
+            query = f"startrecord={start}&endrecord={end}&perpage={per_page}&{params}"
+            self.render("hanweb_group.xml", path=query_file(HANWEB_PROXY, query),
+                        docs=docs[start - 1:end], params=params)
+
+    def search_api_lists(self, column: Column, n: int) -> None:
+        """A static first page, then JSON pages from the site's search API."""
+        per_page, channel = PAGE_SIZE["trs_dynamic"], 5000 + n
+        docs, total = column.documents, len(column.documents)
+        self.render("list", path=self.list_path(column, n, 1), column=column, docs=docs[:per_page],
+                    channel=channel, per_page=per_page)
+        for page in range(2, max(2, -(-total // per_page)) + 1):
+            rows = [{"doctitle": d.title, "docpuburl": d.path,
+                     "docreltime": f"{d.published.isoformat()} 09:{d.id % 60:02d}:00"}
+                    for d in docs[(page - 1) * per_page: page * per_page]]
+            query = (f"channelid={channel}&classsql=chnlid={channel}&sortfield=-docorderpri,-docreltime"
+                     f"&page={page}&prepage={per_page}")
+            body = {"code": 0, "data": {"total": total, "page": page, "rows": rows}}
+            self.files[query_file(TRS_SEARCH, query)] = json.dumps(body, ensure_ascii=False).encode("utf-8")
 
     def detail(self, column: Column, doc: Document) -> None:
         paragraphs = self.rng.sample(FILLER, 2)

@@ -15,12 +15,24 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import yaml
 
 TYPES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf",
          ".json": "application/json", ".xml": "text/xml", ".doc": "application/msword"}
+
+
+def query_file(path: str, query: str) -> str:
+    """The file that answers ``path?query``: dynamic endpoints (dataproxy.jsp, a search API)
+    are served from files named ``path@canonical-query``, written by the renderer."""
+    return f"{path}@{urlencode(sorted(parse_qsl(query, keep_blank_values=True)))}"
+
+
+def _content_type(target: Path, body: bytes) -> str:
+    if "@" in target.name:
+        return "application/json" if body.lstrip().startswith(b"{") else "text/xml"
+    return TYPES.get(target.suffix, "application/octet-stream")
 
 
 def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
@@ -46,18 +58,24 @@ def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
             if site.get("down"):
                 self._send(503, b"<h1>503 Service Unavailable</h1>", "text/html")
                 return
-            path = unquote(urlsplit(self.path).path)
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
             if path.endswith("/"):
                 path += site["home"].rsplit("/", 1)[-1] if path == "/" else "index.html"
+            if parts.query:
+                path = query_file(path, parts.query)
             target = (root / path.lstrip("/")).resolve()
             if root not in target.parents or not target.is_file():
                 self._send(404, "<h1>404 页面不存在</h1>".encode(charset if charset != "gb2312" else "gbk"),
                            f"text/html; charset={charset}")
                 return
-            content_type = TYPES.get(target.suffix, "application/octet-stream")
-            if content_type.startswith("text/"):
+            body = target.read_bytes()
+            content_type = _content_type(target, body)
+            if content_type.startswith("text/html"):
                 content_type += f"; charset={charset}"
-            self._send(200, target.read_bytes(), content_type)
+            elif "@" in target.name:
+                content_type += "; charset=utf-8"
+            self._send(200, body, content_type)
 
         do_HEAD = do_GET
 

@@ -19,10 +19,10 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from auditor.extract.encoding import decode
-from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
+from auditor.extract.listing import ListItem, is_blank_list, list_items, page_links, pagination
 from auditor.extract.document import parse_html
 from auditor.extract.metadata import Metadata, extract_metadata
-from auditor.profiles import GENERIC, Profile, detect, load_profiles
+from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
 from auditor.store import now, sha256
 
@@ -185,6 +185,10 @@ class DisclosureSpider(scrapy.Spider):
             item["error"] = f"redirected off-site to {response.url}"
             yield item
             return
+        if meta.get("source") is not None and column is not None:
+            yield item
+            yield from self._parse_source_page(bureau, response, column)
+            return
         parsed = self._html(response, item)
         if parsed is None:
             if column is not None and kind == "list":
@@ -193,8 +197,7 @@ class DisclosureSpider(scrapy.Spider):
             return
         text, tree = parsed
         if kind == "column":
-            items = list_items(tree, response.url)
-            if items or is_blank_list(text):
+            if list_items(tree, response.url) or list_sources_on(text) or is_blank_list(text):
                 column = self._open_column(bureau, response, tree)
                 item["kind"], item["column_url"] = "list", column.url
                 kind = "list"
@@ -216,34 +219,70 @@ class DisclosureSpider(scrapy.Spider):
         self.columns[url] = column
         return column
 
-    def _parse_list(self, bureau: Bureau, response: Response, text: str, tree: Any,
-                    column: ColumnState) -> Iterator[Any]:
-        url = response.request.url
-        column.ok.add(url)
-        items = list_items(tree, response.url)
+    def _list_entries(self, bureau: Bureau, column: ColumnState, page_url: str,
+                      items: list[ListItem]) -> Iterator[Any]:
+        """Store one list page's entries and open their detail pages."""
         position = column.items
         column.items += len(items)
         for n, entry in enumerate(items):
             yield {"_table": "list_items", "run_id": self.run_id, "bureau_id": bureau.id,
                    "column_url": column.url, "url": entry.url, "title": entry.title,
                    "date": entry.date, "position": position + n}
-        yield from self._links(bureau, url, [(e.url, e.title) for e in items], "item")
+        yield from self._links(bureau, page_url, [(e.url, e.title) for e in items], "item")
         for entry in items:
             if self._internal(bureau, entry.url):
-                request = self._request(bureau, entry.url, "detail", column=column.url, referer=url)
+                request = self._request(bureau, entry.url, "detail", column=column.url, referer=page_url)
                 if request:
                     yield request
+
+    def _list_pages(self, bureau: Bureau, column: ColumnState, page_url: str, urls: list[str],
+                    **meta: Any) -> Iterator[Any]:
+        """Request further pages of a column, each once, counting them as expected."""
+        yield from self._links(bureau, page_url, [(u, "") for u in urls], "pager")
+        for url in urls:
+            if self._internal(bureau, url) and url not in column.expected:
+                column.expected.add(url)
+                request = self._request(bureau, url, "list", column=column.url, referer=page_url, **meta)
+                if request:
+                    yield request
+
+    def _parse_list(self, bureau: Bureau, response: Response, text: str, tree: Any,
+                    column: ColumnState) -> Iterator[Any]:
+        url = response.request.url
+        column.ok.add(url)
+        sources = list_sources_on(text) if url == column.url else []
+        items = list_items(tree, response.url)
+        for source in sources:
+            items += source.embedded_items(text, response.url)
+        yield from self._list_entries(bureau, column, url, items)
         pages = pagination(tree, text, response.url)
         further = pages.pages if url == column.url else []
         if pages.next_url and not pages.pages:
             further = [pages.next_url]
-        yield from self._links(bureau, url, [(u, "") for u in further], "pager")
-        for page_url in further:
-            if self._internal(bureau, page_url) and page_url not in column.expected:
-                column.expected.add(page_url)
-                request = self._request(bureau, page_url, "list", column=column.url, referer=url)
-                if request:
-                    yield request
+        yield from self._list_pages(bureau, column, url, further)
+        for source in sources:
+            values = source.values(text)
+            if values is None:
+                column.failed.add(url)  # the list exists but its arguments could not be read
+                continue
+            discover = source.kind == "json_api" and "total" not in values
+            yield from self._list_pages(bureau, column, url, source.urls(values, response.url),
+                                        source=source, values=values, discover=discover)
+
+    def _parse_source_page(self, bureau: Bureau, response: Response, column: ColumnState) -> Iterator[Any]:
+        """A page of a list that is not HTML (Hanweb XML records, a TRS JSON search API)."""
+        url, meta = response.request.url, response.meta
+        if response.status != 200:
+            column.failed.add(url)
+            return
+        column.ok.add(url)
+        source = meta["source"]
+        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+        items, total = source.read(text, response.url)
+        yield from self._list_entries(bureau, column, url, items)
+        if meta.get("discover") and total is not None:
+            yield from self._list_pages(bureau, column, url, source.urls(meta["values"], column.url, total),
+                                        source=source, values=meta["values"])
 
     def _parse_other(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         """A navigation target that is not a list: a detail page, or a sub-catalogue."""
