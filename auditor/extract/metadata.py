@@ -30,8 +30,9 @@ _DOCNO = re.compile(DOCNO_PATTERN)
 _DOCNO_BRACKET = re.compile(DOCNO_BRACKETS)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
-_META = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_VALUE = r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+_META_NAME_FIRST = re.compile(rf"<meta\s[^>]*?\b(?:name|property)\s*=\s*{_VALUE}[^>]*?\bcontent\s*=\s*{_VALUE}", re.I)
+_META_CONTENT_FIRST = re.compile(rf"<meta\s[^>]*?\bcontent\s*=\s*{_VALUE}[^>]*?\b(?:name|property)\s*=\s*{_VALUE}", re.I)
 # meta tag → field it stands in for when the page shows no label for it (TRS and gov.cn heads)
 _META_FALLBACKS = {
     "title": ("articletitle",),
@@ -163,14 +164,16 @@ def _take_pair(meta: Metadata, best: dict[str, tuple[int, str]], label: str, val
 
 
 def meta_tags(markup: str) -> dict[str, str]:
-    """``<meta name=… content=…>`` values by lower-cased name (first one wins)."""
+    """``<meta name=… content=…>`` values by lower-cased name (first one wins), in either
+    attribute order."""
     tags: dict[str, str] = {}
-    for tag in _META.finditer(markup):
-        attrs = {m[1].lower(): m[2] if m[2] is not None else m[3] if m[3] is not None else m[4]
-                 for m in _ATTR.finditer(tag.group(0))}
-        name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
-        if name and attrs.get("content") and name not in tags:
-            tags[name] = attrs["content"].strip()
+    for pattern, name_at in ((_META_NAME_FIRST, 0), (_META_CONTENT_FIRST, 3)):
+        for match in pattern.finditer(markup):
+            groups = match.groups()
+            name = next(g for g in groups[name_at:name_at + 3] if g is not None).strip().lower()
+            content = next(g for g in groups[3 - name_at:6 - name_at] if g is not None).strip()
+            if name and content:
+                tags.setdefault(name, content)
     return tags
 
 
