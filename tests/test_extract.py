@@ -164,3 +164,12 @@ def test_lines_split_cells_not_inline():
                                   "<td>文号：</td>".encode(), b"<" * 1000])
 def test_garbage_never_raises(data):
     assert isinstance(extract_page(data), dict)
+
+
+def test_unknown_labels_inside_a_metadata_block_are_kept_raw():
+    page = ("<table><tr><td>索引号：</td><td>X/2026-00001</td><td>公开属性：</td><td>主动公开</td></tr>"
+            "<tr><td>责任部门：</td><td>办公室</td><td>发布日期：</td><td>2026-01-02</td></tr></table>"
+            "<p>正文：这不是元数据</p><p>说明：也不是</p>")
+    meta = extract_metadata(page)
+    assert meta.raw == {"索引号": "X/2026-00001", "发布日期": "2026-01-02", "公开属性": "主动公开", "责任部门": "办公室"}
+    assert (meta.index_no, meta.published) == ("X/2026-00001", "2026-01-02")

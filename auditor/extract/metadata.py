@@ -22,10 +22,12 @@ from auditor.normalize import DOCNO_BRACKETS, DOCNO_PATTERN, iso_date, normalize
 
 MAX_VALUE = 300
 MAX_LINE = 2000
-BLOCK_GAP = 3  # non-empty lines between two pairs that still belong to one metadata block
+BLOCK_GAP = 6  # non-empty lines between two pairs of one block (room for 3 unknown label/value pairs)
 _SPACE = f"[{re.escape(SPACE_CHARS)}]"
 _NEXT_LINE = re.compile(rf"\n{_SPACE}*(\S[^\n]*)")
 _NONEMPTY_LINE = re.compile(r"\n[^\S\n]*\S")
+_UNKNOWN_LABEL = re.compile(r"(?:^|(?<=\n))[^\S\n]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000\u2002]{1,7})[^\S\n]*[:：]"
+                            rf"[^\S\n]*([^\n]{{0,{MAX_VALUE}}})")
 _DOCNO = re.compile(DOCNO_PATTERN)
 _DOCNO_BRACKET = re.compile(DOCNO_BRACKETS)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
@@ -90,15 +92,18 @@ def _accepted(text: str, start: int, end: int, matches: list[re.Match[str]]) -> 
     return accepted
 
 
-def label_pairs(text: str) -> list[tuple[int, str, str]]:
-    """All (line number among non-empty lines, clean label, value) triples in reading order.
+Pair = tuple[int, str, str, int]  # (line number among non-empty lines, clean label, value, line start)
+
+
+def label_pairs(text: str) -> list[Pair]:
+    """All label/value pairs in reading order (see ``Pair``).
 
     The label regex runs once over the whole text; a label standing alone on its line takes
     the next non-empty line as its value, unless that line holds labels itself.
     """
     matches = list(LABEL_RE.finditer(text))
     starts = [m.start() for m in matches]
-    pairs: list[tuple[int, str, str]] = []
+    pairs: list[Pair] = []
     lineno, previous_end, taken_to = -1, 0, -1
     i = 0
     while i < len(matches):
@@ -123,29 +128,48 @@ def label_pairs(text: str) -> list[tuple[int, str, str]]:
                     candidate = following.group(1).strip()
                     if len(candidate) <= MAX_VALUE and not _accepted(text, following.start(1), line_end, on_next):
                         value, taken_to = candidate, line_end
+                        previous_end = line_end  # a value line is part of its pair, not a gap
             if len(value) <= MAX_VALUE:
-                pairs.append((lineno, clean_label(match["label"]), squash_spaces(value)))
+                pairs.append((lineno, clean_label(match["label"]), squash_spaces(value), start))
     return pairs
 
 
-def metadata_blocks(pairs: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
+def metadata_blocks(pairs: list[Pair]) -> list[list[Pair]]:
     """The pairs that form metadata blocks.
 
     Pairs on nearby lines form a block; a block naming fewer than two fields is a stray match
     in body text (a form's "名称" cell) and is dropped when a real block exists.
     """
-    blocks: list[list[tuple[int, str, str]]] = []
+    blocks: list[list[Pair]] = []
     for pair in pairs:
         if blocks and pair[0] - blocks[-1][-1][0] <= BLOCK_GAP:
             blocks[-1].append(pair)
         else:
             blocks.append([pair])
 
-    def fields(block: list[tuple[int, str, str]]) -> int:
-        return len({LABELS[label][0] for _, label, _ in block if LABELS[label][0]})
+    def fields(block: list[Pair]) -> int:
+        return len({LABELS[label][0] for _, label, _, _ in block if LABELS[label][0]})
 
     real = [block for block in blocks if fields(block) >= 2]
     return real or [block for block in blocks[:1] if fields(block)]
+
+
+def _unknown_labels(text: str, start: int, last_line: int, raw: dict[str, str]) -> None:
+    """Labels the table does not know, inside a metadata block, kept in ``raw`` as shown
+    (``公开属性：主动公开``): between a block's first and last known label, a short heading with a
+    colon is a label. One after the last known label is not taken: in the text view it cannot be
+    told from a heading in the body (``正文：``)."""
+    end = text.find("\n", last_line)
+    for match in _UNKNOWN_LABEL.finditer(text, start, len(text) if end < 0 else end):
+        label, value = clean_label(match.group(1)), match.group(2).strip()
+        if label in LABELS or label in raw:
+            continue
+        if not value:
+            following = _NEXT_LINE.match(text, match.end())
+            candidate = following.group(1).strip() if following else ""
+            if not _UNKNOWN_LABEL.match(candidate) and not LABEL_RE.match(candidate):
+                value = candidate
+        raw[label] = squash_spaces(value)
 
 
 def _take_pair(meta: Metadata, best: dict[str, tuple[int, str]], label: str, value: str) -> None:
@@ -211,8 +235,9 @@ def extract_metadata(data: bytes | str, content_type: str | None = None) -> Meta
     meta = Metadata()
     best: dict[str, tuple[int, str]] = {}
     for block in metadata_blocks(label_pairs(text)):
-        for _, label, value in block:
+        for _, label, value, _ in block:
             _take_pair(meta, best, label, value)
+        _unknown_labels(text, block[0][3], block[-1][3], meta.raw)
     for fieldname, (_, value) in best.items():
         setattr(meta, fieldname, value or None)
 
