@@ -26,6 +26,7 @@ PAGE_SIZE = {"anhui": 15, "trs": 20, "empirecms": 25, "hanweb": 15, "trs_dynamic
 CHARSET = {"anhui": "utf-8", "trs": "gb2312", "empirecms": "utf-8", "hanweb": "utf-8", "trs_dynamic": "utf-8"}
 HOME = {"anhui": "/index.html", "trs": "/index.htm", "empirecms": "/index.html", "hanweb": "/index.html",
         "trs_dynamic": "/index.html"}
+TEMPLATE_FAMILY = {"trs_dynamic": "trs"}  # families whose home and detail pages are another's
 HANWEB_GROUP_SIZE = 3  # pages of records per dataproxy.jsp group
 HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
 TRS_SEARCH = "/fjdzapp/search"
@@ -100,7 +101,8 @@ class _Site:
     # ----------------------------------------------------------- pages
     def render(self, template: str, **context: Any) -> None:
         path = context.pop("path")
-        name = template if "." in template else f"{self.family}_{template}.html"
+        family = self.family if template == "list" else TEMPLATE_FAMILY.get(self.family, self.family)
+        name = template if "." in template else f"{family}_{template}.html"
         text = self.env.get_template(name).render(
             bureau=self.bureau, charset=CHARSET[self.family], home=HOME[self.family], **context)
         self.files[path] = text.encode("gbk" if self.family == "trs" else "utf-8", "xmlcharrefreplace")
