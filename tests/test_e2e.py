@@ -73,6 +73,7 @@ def test_report_pages(demo_audit):
         assert f'href="bureau/{bureau}.html"' in index
     # vetoes: WEB-DOWN-1 (jx-czj), WEB-UPD-2 (lx-zrzy), META-DATE-1 (xc-czj)
     assert index.count('<strong class="verdict bad">不合格</strong>') == 3
+    assert "WEB-DOWN-1 未满足“网站首页可以访问”" in index
     page = (out / "bureau" / "lx-zrzy.html").read_text(encoding="utf-8")
     assert "WEB-UPD-2" in page and "空白栏目" in page and "国办秘函〔2019〕19号" in page
     assert "整改建议" in page and "抓取于" in page
