@@ -78,3 +78,12 @@ def test_catalogue_page_has_no_items_but_links(corpus):
 
 def test_blank_marker():
     assert is_blank_list("<ul></ul><p>暂无信息</p>") and not is_blank_list("<ul><li>x</li></ul>")
+
+
+def test_unjoinable_hrefs_are_skipped_not_fatal():
+    # found by the sustained fuzzer: a real footer with a broken href="http://>…"
+    html = ('<ul><li><a href="http://>\n网站标识码：bm14000001&nbsp;<a href=">坏链接</a><span>2026-01-02</span></li>'
+            '<li><a href="/ok.html">好链接</a><span>2026-01-03</span></li></ul>')
+    root = parse_html(html)
+    assert [(i.url, i.date) for i in list_items(root, MOF)] == [("https://zj.mof.gov.cn/ok.html", "2026-01-03")]
+    assert [u for u, _ in page_links(root, MOF)] == ["https://zj.mof.gov.cn/ok.html"]

@@ -18,10 +18,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from auditor.extract.document import parse_html
-from auditor.extract.listing import ListItem, list_items
+from auditor.extract.listing import ListItem, join_url, list_items
 from auditor.normalize import iso_date, squash_spaces
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -87,7 +86,7 @@ class ListSource:
                 per_page = max(1, int(values.get("per_page", "10")))
                 last = min(-(-known // per_page), first + MAX_REQUESTS)
                 found = [self.url.format(page=n, **values) for n in range(first, last + 1)]
-        return [urljoin(base_url, u) for u in found]
+        return [u for u in (join_url(base_url, f) for f in found) if u]
 
     def read(self, body: str, base_url: str) -> tuple[list[ListItem], int | None]:
         """The items of one response, and the column's total when the response states it."""
@@ -104,10 +103,10 @@ class ListSource:
             if not isinstance(row, dict):
                 continue
             url, title = row.get(fields.get("url", "url")), row.get(fields.get("title", "title"))
-            if isinstance(url, str) and isinstance(title, str) and url.strip():
+            absolute = join_url(base_url, url.strip()) if isinstance(url, str) and url.strip() else None
+            if absolute and isinstance(title, str):
                 date = row.get(fields.get("date", "date"))
-                items.append(ListItem(urljoin(base_url, url.strip()), squash_spaces(title),
-                                      iso_date(date) if isinstance(date, str) else None))
+                items.append(ListItem(absolute, squash_spaces(title), iso_date(date) if isinstance(date, str) else None))
         total = _path(data, self.spec["total"]) if "total" in self.spec else None
         return items, total if isinstance(total, int) and total >= 0 else None
 

@@ -44,11 +44,19 @@ class Pagination:
     total: int | None = None
 
 
+def join_url(base_url: str, href: str) -> str | None:
+    """``href`` made absolute, or None when it cannot be (``http://>网站…`` raises in urljoin)."""
+    try:
+        return urljoin(base_url, href).split("#")[0]
+    except ValueError:
+        return None
+
+
 def _href(a: etree._Element, base_url: str) -> str | None:
     href = (a.get("href") or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
         return None
-    return urljoin(base_url, href).split("#")[0]
+    return join_url(base_url, href)
 
 
 def list_items(root: etree._Element, base_url: str) -> list[ListItem]:
@@ -106,7 +114,7 @@ def pagination(root: etree._Element, page_text: str, url: str) -> Pagination:
         # TRS: page 1 is index.ext, page k (k ≥ 2) is index_{k-1}.ext
         result.total = count
         if current == 0:
-            result.pages = [urljoin(url, f"{name}_{k}.{ext}") for k in range(1, count)]
+            result.pages = [u for k in range(1, count) if (u := join_url(url, f"{name}_{k}.{ext}"))]
         return result
 
     next_url = last_url = None
