@@ -25,10 +25,6 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
-def fold(text: str) -> str:
-    """NFKC-fold (full-width digits and letters to ASCII) and collapse white space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-
 
 def parse_date(text: str | None) -> dt.date | None:
     """The first calendar date in ``text``, or ``None`` when there is no valid one."""
@@ -73,10 +69,6 @@ class DocNo:
     number: int | None
     defects: tuple[str, ...]
 
-    @property
-    def well_formed(self) -> bool:
-        return not self.defects
-
 
 def normalize_doc_no(text: str | None) -> str | None:
     """Remove white space inside a 文号 (``柘政〔 2018 〕 16 号`` → ``柘政〔2018〕16号``)."""
@@ -105,11 +97,6 @@ def parse_doc_no(text: str) -> DocNo:
         defects.append("序号不编虚位（不加前导0）")
     return DocNo(cleaned, match["agency"], int(match["year"]), int(match["num"]), tuple(defects))
 
-
-def find_doc_no(text: str) -> str | None:
-    """The first 文号-shaped string in free text (used on a body's opening lines)."""
-    match = _DOCNO.search(_SPACES.sub("", text))
-    return match.group(0) if match else None
 
 
 # ---------------------------------------------------------------- credit codes (GB 32100 / GB 11714)

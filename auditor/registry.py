@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from auditor.yamlcheck import YamlChecker, compose
+from auditor.yamlcheck import YamlChecker, YamlFileError, compose
+from auditor.yamlcheck import text as _str
 
 LEVELS = ("province", "city", "county")
 KINDS = ("natural_resources", "finance", "government", "development_reform", "education",
@@ -24,12 +25,8 @@ KINDS = ("natural_resources", "finance", "government", "development_reform", "ed
 _BUREAU_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 
 
-class RegistryError(ValueError):
-    """A registry that cannot be used; ``problems`` lists every ``file:line: key: message``."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class RegistryError(YamlFileError):
+    """A registry that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -77,22 +74,12 @@ class Registry:
     audit_date: dt.date
     bureaus: tuple[Bureau, ...] = field(default_factory=tuple)
 
-    def bureau(self, bureau_id: str) -> Bureau:
-        for bureau in self.bureaus:
-            if bureau.id == bureau_id:
-                return bureau
-        raise KeyError(bureau_id)
-
     def to_record(self) -> dict[str, Any]:
         return {"province": self.province, "audit_date": self.audit_date.isoformat(),
                 "bureaus": [b.to_record() for b in self.bureaus]}
 
 
 # Allowed keys: name → (required, checker). A checker returns an error message or None.
-def _str(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
-
-
 def _one_of(options: tuple[str, ...]):
     def check(value: Any) -> str | None:
         return None if value in options else f"must be one of {', '.join(options)} (got {value!r})"

@@ -27,7 +27,6 @@ from auditor.store import Store, now
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL = {"error": "严重", "warning": "一般", "info": "提示"}
-STATUS_LABEL = {"fail": "不符合", "pass": "符合", "na": "不适用", "untestable": "无法检查"}
 LEVEL_LABEL = {"province": "省级", "city": "市级", "county": "县级"}
 CSV_COLUMNS = ["bureau", "bureau_name", "rule", "rule_title", "status", "severity", "area", "subject",
                "message", "expected", "found", "basis", "advice", "evidence_url", "evidence_fetched_at",
@@ -54,10 +53,6 @@ class BureauSummary:
 
     def count(self, status: str, severity: str | None = None) -> int:
         return sum(1 for f in self.findings if f.status == status and (severity is None or f.severity == severity))
-
-    @property
-    def fail_rules(self) -> int:
-        return len({f.rule for f in self.findings if f.status == "fail"})
 
     def by_area(self) -> list[tuple[str, list[Finding]]]:
         areas: dict[str, list[Finding]] = {}
@@ -119,7 +114,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(report_dir() / "templates")),
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(SEVERITY_LABEL=SEVERITY_LABEL, STATUS_LABEL=STATUS_LABEL, LEVEL_LABEL=LEVEL_LABEL)
+    env.globals.update(SEVERITY_LABEL=SEVERITY_LABEL, LEVEL_LABEL=LEVEL_LABEL)
     env.filters["beijing"] = beijing_time
     return env
 

@@ -8,7 +8,20 @@ from typing import Any
 import yaml
 
 
-def compose(text: str, path: Path, error: type[Exception]) -> yaml.Node | None:
+class YamlFileError(ValueError):
+    """A YAML file that cannot be used; ``problems`` lists every ``file:line: key: message``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def text(value: Any) -> str | None:
+    """Validator: a non-empty string."""
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def compose(text: str, path: Path, error: type[YamlFileError]) -> yaml.Node | None:
     """Parse YAML into nodes (which keep line numbers); a syntax error raises ``error``."""
     try:
         return yaml.compose(text)

@@ -166,6 +166,15 @@ def test_garbage_never_raises(data):
     assert isinstance(extract_page(data), dict)
 
 
+def test_doc_no_from_the_body_only_when_no_doc_no_label_is_shown():
+    body = '<h1>关于某事项的通知</h1><p><span>柘政〔</span><span> 2018 </span><span>〕 16 号</span></p><p>正文</p>'
+    assert extract_metadata(body).doc_no == "柘政〔2018〕16号"
+    # any 文号 label of the label table counts, even an empty one (文号 left blank = none given)
+    for label in ("文号", "发文字号", "文件编号"):
+        shown = f"<table><tr><td>{label}：</td><td></td><td>发布日期：</td><td>2026-01-02</td></tr></table>" + body
+        assert extract_metadata(shown).doc_no is None, label
+
+
 def test_unknown_labels_inside_a_metadata_block_are_kept_raw():
     page = ("<table><tr><td>索引号：</td><td>X/2026-00001</td><td>公开属性：</td><td>主动公开</td></tr>"
             "<tr><td>责任部门：</td><td>办公室</td><td>发布日期：</td><td>2026-01-02</td></tr></table>"

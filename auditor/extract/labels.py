@@ -69,8 +69,11 @@ LABELS: dict[str, tuple[str | None, int]] = {
     "发布人": (None, 9),
 }
 
-FIELDS = ("index_no", "category", "publisher", "subject", "title", "doc_no",
-          "published", "written", "validity", "keywords")
+# field → the name a report uses for it (the usual label)
+FIELD_NAMES = {"index_no": "索引号", "category": "组配分类", "publisher": "发布机构", "subject": "主题分类",
+               "title": "名称", "doc_no": "文号", "published": "发布日期", "written": "成文日期",
+               "validity": "有效性", "keywords": "关键词"}
+FIELDS = tuple(FIELD_NAMES)
 
 SPACE_CHARS = " \t\r\n\f\v\u3000\u2002\u2003\u2009\u00a0"
 _SPACE_CLASS = "[" + re.escape(SPACE_CHARS.replace("\n", "").replace("\r", "")) + "]"  # within a line

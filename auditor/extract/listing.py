@@ -89,14 +89,6 @@ def is_blank_list(text: str) -> bool:
     return any(marker in text for marker in BLANK_MARKERS)
 
 
-def _numbered_template(url: str) -> tuple[str, str] | None:
-    path = urlsplit(url).path
-    match = _NUMBERED.match(path)
-    if not match:
-        return None
-    return match["head"], match["ext"] or ""
-
-
 def pagination(root: etree._Element, page_text: str, url: str) -> Pagination:
     """How to reach the rest of a column from this page."""
     result = Pagination()
@@ -109,7 +101,8 @@ def pagination(root: etree._Element, page_text: str, url: str) -> Pagination:
         count_match, current_match = _COUNT_PAGE.search(page_text), _CURRENT_PAGE.search(page_text)
         if count_match and current_match:
             count, current = int(count_match[1]), int(current_match[1])
-            ext = urlsplit(url).path.rsplit(".", 1)[-1] if "." in urlsplit(url).path.rsplit("/", 1)[-1] else "html"
+            last_segment = urlsplit(url).path.rsplit("/", 1)[-1]
+            ext = last_segment.rsplit(".", 1)[-1] if "." in last_segment else "html"
     if count is not None and current is not None:
         # TRS: page 1 is index.ext, page k (k ≥ 2) is index_{k-1}.ext
         result.total = count
@@ -125,19 +118,17 @@ def pagination(root: etree._Element, page_text: str, url: str) -> Pagination:
         elif text in LAST_TEXTS and last_url is None:
             last_url = _href(a, url)
     if last_url and last_url != url:
-        template = _numbered_template(last_url)
-        last_match = _NUMBERED.match(urlsplit(last_url).path)
-        if template and last_match:
-            head, ext_ = template
-            total = int(last_match["n"])
-            here = _NUMBERED.match(urlsplit(url).path)
-            on_first = not here or here["head"] != head or int(here["n"]) <= 1
-            if on_first and total <= 5000:
-                start = 2 if not here or here["head"] != head else int(here["n"]) + 1
-                base = f"{urlsplit(last_url).scheme}://{urlsplit(last_url).netloc}"
-                result.pages = [base + f"{head}{n}{ext_}" for n in range(start, total + 1)]
-                result.total = total
-                return result
+        # 尾页 → …/index_13.html: generate every page, when this is the first one. Page 1 is
+        # often the bare index.html, outside the numbered series.
+        last_parts = urlsplit(last_url)
+        last = _NUMBERED.match(last_parts.path)
+        here = _NUMBERED.match(urlsplit(url).path)
+        current = int(here["n"]) if last and here and here["head"] == last["head"] else 1
+        if last and current <= 1 and int(last["n"]) <= 5000:
+            origin = f"{last_parts.scheme}://{last_parts.netloc}"
+            result.total = int(last["n"])
+            result.pages = [f"{origin}{last['head']}{n}{last['ext'] or ''}" for n in range(current + 1, result.total + 1)]
+            return result
     if next_url and next_url != url:
         result.next_url = next_url
     return result

@@ -9,7 +9,6 @@ line) and plain text. The label regex runs once over the whole text; Python work
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
@@ -65,9 +64,6 @@ class Metadata:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
 def _accepted(text: str, start: int, end: int, matches: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -254,7 +250,7 @@ def extract_metadata(data: bytes | str, content_type: str | None = None) -> Meta
                     setattr(meta, fieldname, squash_spaces(value))
         if meta.title is None:
             meta.title = _title_fallback(page)
-    if meta.doc_no is None and "文号" not in meta.raw and "发文字号" not in meta.raw:
+    if "doc_no" not in best:  # no 文号 label at all ("文号：" left empty means none was given)
         meta.doc_no = _doc_no_line(text)
     meta.doc_no = normalize_doc_no(meta.doc_no)
     meta.published = iso_date(meta.published)

@@ -12,16 +12,15 @@ import yaml
 from auditor.registry import KINDS as BUREAU_KINDS
 from auditor.registry import LEVELS
 from auditor.resources import catalogue_dir
-from auditor.yamlcheck import YamlChecker, compose
+from auditor.yamlcheck import YamlChecker, YamlFileError, compose
+from auditor.yamlcheck import text as _text
 
 SEVERITIES = ("error", "warning", "info")
 RULE_ID = re.compile(r"^[A-Z]+(?:-[A-Z]+)*-\d+$")
 
 
-class CatalogueError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class CatalogueError(YamlFileError):
+    """A catalogue that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,6 @@ class Catalogue:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
-
-
-def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
 
 
 def _mapping(value: Any) -> str | None:

@@ -6,9 +6,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STATUSES = ("fail", "pass", "na", "untestable")
-
-
 @dataclass
 class Finding:
     bureau: str

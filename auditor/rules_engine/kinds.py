@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.extract.labels import FIELD_NAMES
 from auditor.normalize import DOCNO_NONE, parse_doc_no, parse_index_no
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext, Document
@@ -121,14 +122,14 @@ def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------- presence in a period
-@kind("annual_report", "Last year's annual report is listed, by its deadline.",
-      params=("deadline_department", "deadline_government"), match=("title",))
+@kind("annual_report", "Last year's item (titles matching match.title with that year) is listed by its deadline.",
+      params=("item", "deadline_department", "deadline_government"), match=("title",))
 def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
     year = ctx.audit_date.year - 1
     key = "deadline_government" if ctx.bureau["kind"] == "government" else "deadline_department"
     month, day = (int(x) for x in str(rule.params[key]).split("-"))
     deadline = dt.date(ctx.audit_date.year, month, day)
-    subject = f"{year}年度政府信息公开工作年度报告"
+    subject = str(rule.params["item"]).format(year=year)
     if ctx.audit_date <= deadline:
         return [finding(rule, ctx, "na", subject, message=f"检查日未过法定期限{deadline.isoformat()}")]
     pattern = re.compile(rule.match["title"])
@@ -149,14 +150,15 @@ def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
                             found=published.isoformat(), documents=[doc], evidence_url=doc.url)]
         late = (published - deadline).days
         return [finding(rule, ctx, "fail", subject,
-                        message=f"{year}年度报告于{published.isoformat()}公布，晚于法定期限{deadline.isoformat()}{late}天",
-                        found=f"发布日期{published.isoformat()}（逾期{late}天）", documents=[doc],
+                        message=f"{subject}于{published.isoformat()}公布，晚于法定期限{deadline.isoformat()}{late}天",
+                        found=f"{FIELD_NAMES['published']}{published.isoformat()}（逾期{late}天）", documents=[doc],
                         evidence_url=doc.url, deadline=deadline.isoformat(), days_late=late)]
     if not ctx.crawl_complete:
-        return [finding(rule, ctx, "untestable", subject, message="部分栏目未能完整抓取，无法确认年度报告是否缺失")]
-    report_columns = [c for c in ctx.columns if "年度报告" in c.name or "年报" in c.name]
+        return [finding(rule, ctx, "untestable", subject, message=f"部分栏目未能完整抓取，无法确认{subject}是否缺失")]
+    column = re.compile(rule.match["column"]) if "column" in rule.match else None
+    report_columns = [c for c in ctx.columns if column and column.search(c.name)]
     where = "、".join(c.name for c in report_columns) or "全部栏目"
-    return [finding(rule, ctx, "fail", subject, message=f"在{where}中未发现{year}年度政府信息公开工作年度报告",
+    return [finding(rule, ctx, "fail", subject, message=f"在{where}中未发现{subject}",
                     found="未发现", evidence_url=report_columns[0].url if report_columns else None,
                     deadline=deadline.isoformat())]
 
@@ -222,6 +224,7 @@ def unique_field(rule: Rule, ctx: BureauContext) -> list[Finding]:
       params=("earlier", "later"))
 def date_order(rule: Rule, ctx: BureauContext) -> list[Finding]:
     first, second = rule.params["earlier"], rule.params["later"]
+    name_1, name_2 = FIELD_NAMES[first], FIELD_NAMES[second]
     findings, checked = [], 0
     for doc in ctx.documents:
         earlier, later = _date(getattr(doc, first)), _date(getattr(doc, second))
@@ -230,20 +233,21 @@ def date_order(rule: Rule, ctx: BureauContext) -> list[Finding]:
         checked += 1
         problem = None
         if earlier and later < earlier:
-            problem = f"发布日期{later.isoformat()}早于成文日期{earlier.isoformat()}"
+            problem = f"{name_2}{later.isoformat()}早于{name_1}{earlier.isoformat()}"
         elif later > ctx.audit_date:
-            problem = f"发布日期{later.isoformat()}晚于检查日{ctx.audit_date.isoformat()}"
+            problem = f"{name_2}{later.isoformat()}晚于检查日{ctx.audit_date.isoformat()}"
         if problem:
             findings.append(finding(rule, ctx, "fail", doc.url, message=problem,
-                                    found=f"成文{earlier.isoformat() if earlier else '—'} / 发布{later.isoformat()}",
+                                    found=f"{name_1}{earlier.isoformat() if earlier else '—'} / {name_2}{later.isoformat()}",
                                     documents=[doc], evidence_url=doc.url))
-    return findings or _passed(rule, ctx, checked, "本站信息未标注发布日期")
+    return findings or _passed(rule, ctx, checked, f"本站信息未标注{name_2}")
 
 
 @kind("deadline", "The time between two dates of a document is within a limit.",
       params=("start", "end", "limit", "unit"))
 def deadline(rule: Rule, ctx: BureauContext) -> list[Finding]:
     limit, unit = int(rule.params["limit"]), rule.params["unit"]
+    name_1, name_2 = FIELD_NAMES[rule.params["start"]], FIELD_NAMES[rule.params["end"]]
     findings, checked = [], 0
     for doc in ctx.documents:
         start, end = _date(getattr(doc, rule.params["start"])), _date(getattr(doc, rule.params["end"]))
@@ -260,9 +264,9 @@ def deadline(rule: Rule, ctx: BureauContext) -> list[Finding]:
         if used > limit:
             findings.append(finding(
                 rule, ctx, "fail", doc.url,
-                message=f"成文日期{start.isoformat()}至发布日期{end.isoformat()}共{used}{label}，超过{limit}{label}",
+                message=f"{name_1}{start.isoformat()}至{name_2}{end.isoformat()}共{used}{label}，超过{limit}{label}",
                 found=f"{used}{label}", documents=[doc], evidence_url=doc.url, days=used, limit=limit))
-    return findings or _passed(rule, ctx, checked, "本站信息未同时标注成文日期与发布日期")
+    return findings or _passed(rule, ctx, checked, f"本站信息未同时标注{name_1}与{name_2}")
 
 
 # ---------------------------------------------------------------------------- linkage

@@ -59,17 +59,19 @@ class _Site:
         self.org = 2650000 + int(bureau.region[-3:]) * 10 + (bureau.kind == "finance")
         self.files: dict[str, bytes] = {}
         self.docs: dict[int, Document] = {d.id: d for d in bureau.documents}
-        for n, column in enumerate(bureau.columns):
-            column.path = self.list_path(column, n, 1)
+        # each column's CMS id (catId, columnid, channelid): one number per column, used everywhere
+        self.column_ids = {column.slug: 4000 + n for n, column in enumerate(bureau.columns)}
+        for column in bureau.columns:
+            column.path = self.list_path(column, 1)
             for doc in column.documents:
                 doc.path = self.detail_path(column, doc)
 
     # ----------------------------------------------------------- URL scheme per family
-    def list_path(self, column: Column, n: int, page: int) -> str:
+    def list_path(self, column: Column, page: int) -> str:
         if self.family == "anhui":
-            return f"/OpennessContent/showList/{self.org}/{4000 + n}/page_{page}.html"
+            return f"/OpennessContent/showList/{self.org}/{self.column_ids[column.slug]}/page_{page}.html"
         if self.family == "hanweb":
-            return f"/col/col{4000 + n}/index.html"
+            return f"/col/col{self.column_ids[column.slug]}/index.html"
         if self.family == "trs_dynamic":
             return f"/col/{column.slug}/index.html"
         if self.family == "trs":
@@ -81,7 +83,7 @@ class _Site:
         if self.family == "anhui":
             return f"/OpennessContent/show/{doc.id}.html"
         if self.family == "hanweb":
-            return f"/art/{day.year}/{day.month}/{day.day}/art_{4000 + self.bureau.columns.index(column)}_{doc.id}.html"
+            return f"/art/{day.year}/{day.month}/{day.day}/art_{self.column_ids[column.slug]}_{doc.id}.html"
         if self.family == "trs_dynamic":
             return f"/col/{column.slug}/{day:%Y%m}/t{day:%Y%m%d}_{doc.id}.html"
         if self.family == "trs":
@@ -110,30 +112,30 @@ class _Site:
     def build(self) -> dict[str, bytes]:
         self.render("home", path=HOME[self.family])
         lists = {"hanweb": self.hanweb_lists, "trs_dynamic": self.search_api_lists}.get(self.family, self.html_lists)
-        for n, column in enumerate(self.bureau.columns):
-            lists(column, n)
+        for column in self.bureau.columns:
+            lists(column)
             for doc in column.documents:
                 self.detail(column, doc)
         return self.files
 
-    def html_lists(self, column: Column, n: int) -> None:
+    def html_lists(self, column: Column) -> None:
         """Static list pages with HTML pagination (Anhui, TRS, EmpireCMS)."""
         size = PAGE_SIZE[self.family]
         pages = max(1, -(-len(column.documents) // size))
         for page in range(1, pages + 1):
             docs = column.documents[(page - 1) * size: page * size]
-            self.render("list", path=self.list_path(column, n, page), column=column, docs=docs,
+            self.render("list", path=self.list_path(column, page), column=column, docs=docs,
                         page=page, pages=pages, total=len(column.documents),
                         relative=lambda d, c=column: "./" + d.path.split(f"/col/{c.slug}/", 1)[-1],
-                        page_url=lambda k, c=column, i=n: self.list_path(c, i, k))
+                        page_url=lambda k, c=column: self.list_path(c, k))
 
-    def hanweb_lists(self, column: Column, n: int) -> None:
+    def hanweb_lists(self, column: Column) -> None:
         """A column page with the first record group embedded, and dataproxy.jsp groups."""
-        per_page, cid = PAGE_SIZE["hanweb"], 4000 + n
+        per_page, cid = PAGE_SIZE["hanweb"], self.column_ids[column.slug]
         group = per_page * HANWEB_GROUP_SIZE
         params = f"page=1&webid=1&path=/&columnid={cid}&unitid={self.org}&permissiontype=0"
         docs, total = column.documents, len(column.documents)
-        self.render("list", path=self.list_path(column, n, 1), column=column, docs=docs[:group], cid=cid,
+        self.render("list", path=self.list_path(column, 1), column=column, docs=docs[:group], cid=cid,
                     params=params, per_page=per_page, group_size=HANWEB_GROUP_SIZE, total=total)
         for start in range(group + 1, total + 1, group):
             end = min(start + group - 1, total)
@@ -141,11 +143,11 @@ class _Site:
             self.render("hanweb_group.xml", path=query_file(HANWEB_PROXY, query),
                         docs=docs[start - 1:end], params=params)
 
-    def search_api_lists(self, column: Column, n: int) -> None:
+    def search_api_lists(self, column: Column) -> None:
         """A static first page, then JSON pages from the site's search API."""
-        per_page, channel = PAGE_SIZE["trs_dynamic"], 5000 + n
+        per_page, channel = PAGE_SIZE["trs_dynamic"], 1000 + self.column_ids[column.slug]
         docs, total = column.documents, len(column.documents)
-        self.render("list", path=self.list_path(column, n, 1), column=column, docs=docs[:per_page],
+        self.render("list", path=self.list_path(column, 1), column=column, docs=docs[:per_page],
                     channel=channel, per_page=per_page)
         for page in range(2, max(2, -(-total // per_page)) + 1):
             rows = [{"doctitle": d.title, "docpuburl": d.path,

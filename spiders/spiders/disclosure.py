@@ -18,9 +18,10 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from auditor.extract.document import parse_html
+from auditor.extract.dynamic import ListSource
 from auditor.extract.encoding import decode
 from auditor.extract.listing import ListItem, is_blank_list, list_items, page_links, pagination
-from auditor.extract.document import parse_html
 from auditor.extract.metadata import Metadata, extract_metadata
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
@@ -196,14 +197,15 @@ class DisclosureSpider(scrapy.Spider):
             yield item
             return
         text, tree = parsed
-        if kind == "column":
-            if list_items(tree, response.url) or list_sources_on(text) or is_blank_list(text):
-                column = self._open_column(bureau, response, tree)
-                item["kind"], item["column_url"] = "list", column.url
-                kind = "list"
+        items = list_items(tree, response.url) if kind in ("column", "list") else []
+        sources = list_sources_on(text) if kind == "column" else []  # a column's first page
+        if kind == "column" and (items or sources or is_blank_list(text)):
+            column = self._open_column(bureau, response, tree)
+            item["kind"], item["column_url"] = "list", column.url
+            kind = "list"
         yield item
         if kind == "list" and column is not None:
-            yield from self._parse_list(bureau, response, text, tree, column)
+            yield from self._parse_list(bureau, response, text, tree, column, items, sources)
         elif kind == "column":
             yield from self._parse_other(bureau, response, text, tree)
         else:
@@ -246,14 +248,14 @@ class DisclosureSpider(scrapy.Spider):
                 if request:
                     yield request
 
-    def _parse_list(self, bureau: Bureau, response: Response, text: str, tree: Any,
-                    column: ColumnState) -> Iterator[Any]:
+    def _parse_list(self, bureau: Bureau, response: Response, text: str, tree: Any, column: ColumnState,
+                    items: list[ListItem], sources: list[ListSource]) -> Iterator[Any]:
+        """One HTML page of a column: its items, its pagination and (on the first page only)
+        the column's non-HTML list sources."""
         url = response.request.url
         column.ok.add(url)
-        sources = list_sources_on(text) if url == column.url else []
-        items = list_items(tree, response.url)
         for source in sources:
-            items += source.embedded_items(text, response.url)
+            items = items + source.embedded_items(text, response.url)
         yield from self._list_entries(bureau, column, url, items)
         pages = pagination(tree, text, response.url)
         further = pages.pages if url == column.url else []
