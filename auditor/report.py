@@ -98,7 +98,7 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))  # China keeps no daylight saving t
 
 
 def beijing_time(value: str | None) -> str:
-    """An ISO timestamp as the reader's clock shows it: ``2026-11-29 15:47:03（北京时间）``."""
+    """An ISO timestamp as the reader's clock shows it: ``2026-11-29 15:47:03 北京时间``."""
     if not value:
         return "—"
     try:
@@ -107,7 +107,7 @@ def beijing_time(value: str | None) -> str:
         return value
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S（北京时间）")
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S 北京时间")
 
 
 def _environment() -> Environment:

@@ -53,6 +53,7 @@ def test_findings_json_contract(demo_audit):
     assert late["catalogue_version"] == "2026.11.1"
     missing = next(f for f in findings if f["rule"] == "RPT-1" and f["bureau"] == "lx-czj")
     assert missing["subject"] == "2025年度政府信息公开工作年度报告" and missing["documents"] == []
+    assert missing["message"] == "在“政府信息公开年度报告”栏目中未发现2025年度政府信息公开工作年度报告"
 
 
 def test_csv_holds_the_same_findings(demo_audit):

@@ -46,6 +46,6 @@ def test_csv_formula_injection_neutralised():
 def test_times_are_shown_in_beijing_time():
     from auditor.report import beijing_time
 
-    assert beijing_time("2026-11-29T07:47:03+00:00") == "2026-11-29 15:47:03（北京时间）"
-    assert beijing_time("2026-11-29T23:10:00+08:00") == "2026-11-29 23:10:00（北京时间）"
+    assert beijing_time("2026-11-29T07:47:03+00:00") == "2026-11-29 15:47:03 北京时间"
+    assert beijing_time("2026-11-29T23:10:00+08:00") == "2026-11-29 23:10:00 北京时间"
     assert beijing_time(None) == "—"

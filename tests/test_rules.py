@@ -55,6 +55,7 @@ def test_annual_report_on_time_late_missing_and_not_due():
     late = context(entries=[_report("某局2025年度政府信息公开工作年度报告", "2026-02-02")])
     (f,) = [f for f in evaluate_bureau(CATALOGUE, late) if f.rule == "RPT-1"]
     assert (f.status, f.details["days_late"]) == ("fail", 2)
+    assert f.message == "2025年度政府信息公开工作年度报告于2026-02-02公布，晚于法定期限（2026-01-31）2天"
     wrong_year = context(entries=[_report("某局2024年政府信息公开工作年度报告", "2025-01-20")])
     assert results(wrong_year, "RPT-1") == [("fail", "2025年度政府信息公开工作年度报告")]
     government = context(entries=[_report("某县2025年政府信息公开工作年度报告", "2026-03-20")],
@@ -74,6 +75,8 @@ def test_index_format_and_configured_pattern():
     assert results(context([good, bad]), "META-IDX-2") == [("fail", bad.url)]
     assert results(context([bad], bureau={"index_pattern": r"XC-\d{4}-\d+"}), "META-IDX-2") == [("pass", SITE)]
     assert results(context([doc(3)]), "META-IDX-2") == [("na", SITE)]
+    (na,) = [f for f in evaluate_bureau(CATALOGUE, context([doc(3)])) if f.rule == "META-IDX-2"]
+    assert na.message == "本站信息未标注索引号"
 
 
 def test_index_unique():

@@ -131,7 +131,7 @@ def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
     deadline = dt.date(ctx.audit_date.year, month, day)
     subject = str(rule.params["item"]).format(year=year)
     if ctx.audit_date <= deadline:
-        return [finding(rule, ctx, "na", subject, message=f"检查日未过法定期限{deadline.isoformat()}")]
+        return [finding(rule, ctx, "na", subject, message=f"检查日未过法定期限（{deadline.isoformat()}）")]
     pattern = re.compile(rule.match["title"])
     docs = {d.url: d for d in ctx.documents}
     candidates: list[tuple[dt.date, Document]] = []
@@ -150,14 +150,14 @@ def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
                             found=published.isoformat(), documents=[doc], evidence_url=doc.url)]
         late = (published - deadline).days
         return [finding(rule, ctx, "fail", subject,
-                        message=f"{subject}于{published.isoformat()}公布，晚于法定期限{deadline.isoformat()}{late}天",
+                        message=f"{subject}于{published.isoformat()}公布，晚于法定期限（{deadline.isoformat()}）{late}天",
                         found=f"{FIELD_NAMES['published']}{published.isoformat()}（逾期{late}天）", documents=[doc],
                         evidence_url=doc.url, deadline=deadline.isoformat(), days_late=late)]
     if not ctx.crawl_complete:
         return [finding(rule, ctx, "untestable", subject, message=f"部分栏目未能完整抓取，无法确认{subject}是否缺失")]
     column = re.compile(rule.match["column"]) if "column" in rule.match else None
     report_columns = [c for c in ctx.columns if column and column.search(c.name)]
-    where = "、".join(c.name for c in report_columns) or "全部栏目"
+    where = "、".join(f"“{c.name}”栏目" for c in report_columns) or "全部栏目"
     return [finding(rule, ctx, "fail", subject, message=f"在{where}中未发现{subject}",
                     found="未发现", evidence_url=report_columns[0].url if report_columns else None,
                     deadline=deadline.isoformat())]
@@ -195,7 +195,7 @@ def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
         if problem:
             findings.append(finding(rule, ctx, "fail", doc.url, message=f"“{value}”：{problem}",
                                     found=value, documents=[doc], evidence_url=doc.url, value=value))
-    return findings or _passed(rule, ctx, checked, f"本站信息未标注该字段（{name}）")
+    return findings or _passed(rule, ctx, checked, f"本站信息未标注{FIELD_NAMES[name]}")
 
 
 @kind("unique_field", "A metadata field is unique within the bureau.", params=("field",))
@@ -217,7 +217,7 @@ def unique_field(rule: Rule, ctx: BureauContext) -> list[Finding]:
                                     message=f"“{value}”同时用于{len(docs)}条信息", found=value,
                                     documents=[doc, *others], evidence_url=doc.url, value=value))
     checked = sum(len(v) for v in groups.values())
-    return findings or _passed(rule, ctx, checked, f"本站信息未标注该字段（{name}）")
+    return findings or _passed(rule, ctx, checked, f"本站信息未标注{FIELD_NAMES[name]}")
 
 
 @kind("date_order", "Two dates of a document are in order, and neither is after the audit date.",
