@@ -25,15 +25,20 @@ BLOCK_GAP = 6  # non-empty lines between two pairs of one block (room for 3 unkn
 _SPACE = f"[{re.escape(SPACE_CHARS)}]"
 _NEXT_LINE = re.compile(rf"\n{_SPACE}*(\S[^\n]*)")
 _NONEMPTY_LINE = re.compile(r"\n[^\S\n]*\S")
-_UNKNOWN_LABEL = re.compile(r"(?:^|(?<=\n))[^\S\n]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000\u2002]{1,7})[^\S\n]*[:：]"
-                            rf"[^\S\n]*([^\n]{{0,{MAX_VALUE}}})")
+_UNKNOWN_LABEL_AT = (r"[^\S\n]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000\u2002]{1,7})[^\S\n]*[:：]"
+                     rf"[^\S\n]*([^\n]{{0,{MAX_VALUE}}})")
+_UNKNOWN_LABEL = re.compile(_UNKNOWN_LABEL_AT)
+_UNKNOWN_LINE = re.compile("\n" + _UNKNOWN_LABEL_AT)  # the literal "\n" lets ``re`` jump from line to line
 _DOCNO = re.compile(DOCNO_PATTERN)
 _DOCNO_BRACKET = re.compile(DOCNO_BRACKETS)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
+# No re.IGNORECASE: it would stop ``re`` from skipping ahead to each "<".
+_H1 = re.compile(r"<[hH]1\b[^>]*>(.*?)</[hH]1\s*>", re.S)
+_TITLE = re.compile(r"<[tT][iI][tT][lL][eE]\b[^>]*>(.*?)</[tT][iI][tT][lL][eE]\s*>", re.S)
 _VALUE = r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
-_META_NAME_FIRST = re.compile(rf"<meta\s[^>]*?\b(?:name|property)\s*=\s*{_VALUE}[^>]*?\bcontent\s*=\s*{_VALUE}", re.I)
-_META_CONTENT_FIRST = re.compile(rf"<meta\s[^>]*?\bcontent\s*=\s*{_VALUE}[^>]*?\b(?:name|property)\s*=\s*{_VALUE}", re.I)
+_META_TAG = re.compile(r"<[mM][eE][tT][aA]\s[^>]*>")
+# attributes follow white space or a quote; a leading class, unlike ``\b``, lets ``re`` skip ahead
+_META_NAME = re.compile(rf"[\s\"'](?:name|property)\s*=\s*{_VALUE}")
+_META_CONTENT = re.compile(rf"[\s\"']content\s*=\s*{_VALUE}")
 # meta tag → field it stands in for when the page shows no label for it (TRS and gov.cn heads)
 _META_FALLBACKS = {
     "title": ("articletitle",),
@@ -43,6 +48,8 @@ _META_FALLBACKS = {
 }
 # meta tags kept in ``raw`` (as "meta:<name>") whenever present: identifiers a report can cite
 _META_KEPT = ("ArticleTitle", "PubDate", "ContentSource", "ColumnName", "firstpublishedtime", "manuscriptId")
+_META_WANTED = frozenset({name.lower() for name in _META_KEPT}
+                         | {name for names in _META_FALLBACKS.values() for name in names})
 
 
 @dataclass
@@ -156,7 +163,9 @@ def _unknown_labels(text: str, start: int, last_line: int, raw: dict[str, str]) 
     colon is a label. One after the last known label is not taken: in the text view it cannot be
     told from a heading in the body (``正文：``)."""
     end = text.find("\n", last_line)
-    for match in _UNKNOWN_LABEL.finditer(text, start, len(text) if end < 0 else end):
+    end = len(text) if end < 0 else end
+    first = _UNKNOWN_LABEL.match(text, 0, end) if start == 0 else None
+    for match in ([first] if first else []) + list(_UNKNOWN_LINE.finditer(text, max(start - 1, 0), end)):
         label, value = clean_label(match.group(1)), match.group(2).strip()
         if label in LABELS or label in raw:
             continue
@@ -183,17 +192,30 @@ def _take_pair(meta: Metadata, best: dict[str, tuple[int, str]], label: str, val
         best[fieldname] = (rank, value)
 
 
-def meta_tags(markup: str) -> dict[str, str]:
-    """``<meta name=… content=…>`` values by lower-cased name (first one wins), in either
-    attribute order."""
+def _attribute(pattern: re.Pattern[str], tag: str, lowered: str) -> str | None:
+    """An attribute's value in ``tag``, found in its lower-cased copy (same length)."""
+    match = pattern.search(lowered)
+    if match is None:
+        return None
+    group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+    return tag[match.start(group):match.end(group)].strip()
+
+
+def meta_tags(markup: str, names: frozenset[str]) -> dict[str, str]:
+    """``<meta name=… content=…>`` values for the lower-cased ``names`` (first one wins), in
+    either attribute order. Each tag is found by a plain pattern and read in lower case: one
+    case-insensitive pattern over the whole head costs several times more."""
     tags: dict[str, str] = {}
-    for pattern, name_at in ((_META_NAME_FIRST, 0), (_META_CONTENT_FIRST, 3)):
-        for match in pattern.finditer(markup):
-            groups = match.groups()
-            name = next(g for g in groups[name_at:name_at + 3] if g is not None).strip().lower()
-            content = next(g for g in groups[3 - name_at:6 - name_at] if g is not None).strip()
-            if name and content:
-                tags.setdefault(name, content)
+    for tag in _META_TAG.findall(markup):
+        lowered = tag.lower()
+        if len(lowered) != len(tag):  # a rare character changes length when lowered
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in tag)
+        name = _attribute(_META_NAME, lowered, lowered)
+        if name not in names or name in tags:
+            continue
+        content = _attribute(_META_CONTENT, tag, lowered)
+        if content:
+            tags[name] = content
     return tags
 
 
@@ -240,7 +262,7 @@ def extract_metadata(data: bytes | str, content_type: str | None = None) -> Meta
     if page.head or page.body:
         missing = [f for f in _META_FALLBACKS if getattr(meta, f) is None]
         if missing or any(name in page.head for name in _META_KEPT):
-            tags = meta_tags(page.head)
+            tags = meta_tags(page.head, _META_WANTED)
             for name in _META_KEPT:
                 if tags.get(name.lower()):
                     meta.raw[f"meta:{name}"] = tags[name.lower()]
