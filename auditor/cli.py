@@ -26,6 +26,7 @@ from auditor.report import write_report
 from auditor.rules_engine.catalogue import Catalogue, CatalogueError, load_catalogue
 from auditor.rules_engine.engine import evaluate_run
 from auditor.store import Store
+from auditor.yamlcheck import YamlFileError
 
 DEFAULT_DB = "audit.db"
 
@@ -190,7 +191,11 @@ def cmd_extract(args: argparse.Namespace, progress: Progress) -> int:
         print(f"auditor extract: cannot read {source}: {exc}", file=sys.stderr)
         return 1
     result = extract_page(data, content_type)
-    profile, confidence = detect(source, data[:200_000].decode("utf-8", "ignore"))
+    try:
+        profile, confidence = detect(source, data[:200_000].decode("utf-8", "ignore"), extra_dir=args.profiles)
+    except YamlFileError as exc:
+        print(f"auditor extract: {exc}", file=sys.stderr)
+        return 2
     result["profile"] = profile.name
     result["profile_confidence"] = round(confidence, 2)
     print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -272,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="print one page's normalised metadata as JSON")
     p.add_argument("source", metavar="FILE_OR_URL")
+    p.add_argument("--profiles", metavar="DIR", help="a folder of extra CMS profiles (YAML) to detect with")
     p.set_defaults(func=cmd_extract)
     return parser
 

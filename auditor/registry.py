@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from auditor.profiles import load_profiles
 from auditor.yamlcheck import YamlChecker, YamlFileError, compose
 from auditor.yamlcheck import text as _str
 
@@ -73,9 +74,11 @@ class Registry:
     province: str
     audit_date: dt.date
     bureaus: tuple[Bureau, ...] = field(default_factory=tuple)
+    profiles_dir: str | None = None  # a folder of extra CMS profiles (YAML), beside the built-in ones
 
     def to_record(self) -> dict[str, Any]:
         return {"province": self.province, "audit_date": self.audit_date.isoformat(),
+                "profiles": self.profiles_dir,
                 "bureaus": [b.to_record() for b in self.bureaus]}
 
 
@@ -118,7 +121,8 @@ def _str_list(value: Any) -> str | None:
     return None if ok else "must be a list of strings"
 
 
-TOP_KEYS = {"province": (True, _str), "audit_date": (False, _date), "bureaus": (True, None)}
+TOP_KEYS = {"province": (True, _str), "audit_date": (False, _date), "profiles": (False, _str),
+            "bureaus": (True, None)}
 BUREAU_KEYS = {
     "id": (True, lambda v: None if isinstance(v, str) and _BUREAU_ID.match(v)
            else "must be letters, digits, '-' or '_' (at most 64)"),
@@ -151,6 +155,7 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
     top = checker.mapping(root, "", TOP_KEYS)
     bureaus: list[Bureau] = []
     seen: dict[str, int] = {}
+    profile_nodes: list[tuple[str, yaml.Node]] = []
     bureaus_node = top.get("bureaus", (None, None))[0]
     if bureaus_node is not None and not isinstance(bureaus_node, yaml.SequenceNode):
         checker.problem(bureaus_node, "bureaus", "must be a list of bureaus")
@@ -161,6 +166,8 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
             where = f"bureaus[{i}]"
             values = checker.mapping(bureau_node, where, BUREAU_KEYS)
             plain = {k: v[1] for k, v in values.items()}
+            if "profile" in values:
+                profile_nodes.append((where, values["profile"][0]))
             bureau_id = plain.get("id")
             if isinstance(bureau_id, str):
                 if bureau_id in seen:
@@ -189,6 +196,18 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
                     index_pattern=plain.get("index_pattern"),
                     domains=tuple(d.lower() for d in plain.get("domains", [])),
                 ))
+    profiles_dir = _profiles_dir(checker, top.get("profiles"))
+    if profiles_dir is not False:
+        try:
+            known = set(load_profiles(profiles_dir)) | {"auto"}
+        except YamlFileError as exc:
+            checker.problems.extend(exc.problems)
+        else:
+            for where, node in profile_nodes:
+                name = node.value
+                if isinstance(name, str) and name not in known:
+                    checker.problem(node, f"{where}.profile",
+                                    f"unknown profile {name!r} (known: {', '.join(sorted(known))})")
     for bureau in bureaus:
         if bureau.parent and bureau.parent not in seen:
             checker.problems.append(f"{path}: bureaus.{bureau.id}.parent: no bureau with id {bureau.parent!r}")
@@ -196,4 +215,18 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
         raise RegistryError(checker.problems)
     audit_date = top.get("audit_date", (None, None))[1] or today or dt.date.today()
     return Registry(path=path, province=top["province"][1], audit_date=audit_date,
-                    bureaus=tuple(bureaus))
+                    bureaus=tuple(bureaus), profiles_dir=profiles_dir or None)
+
+
+def _profiles_dir(checker: YamlChecker, entry: tuple[yaml.Node, Any] | None) -> str | None | bool:
+    """The ``profiles:`` folder, relative to the registry file; ``False`` when it is unusable."""
+    if entry is None:
+        return None
+    node, value = entry
+    if not isinstance(value, str):
+        return False  # already reported by the key check
+    folder = (checker.path.parent / value).resolve()
+    if not folder.is_dir():
+        checker.problem(node, "profiles", f"no such folder: {folder}")
+        return False
+    return str(folder)

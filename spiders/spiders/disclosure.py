@@ -58,6 +58,7 @@ class DisclosureSpider(scrapy.Spider):
         registry = load_registry(sites)
         wanted = {b for b in only.split(",") if b}
         self.bureaus = {b.id: b for b in registry.bureaus if not wanted or b.id in wanted}
+        self.profiles_dir = registry.profiles_dir
         self.db_path = db
         self.run_id = int(run_id)
         self.profiles: dict[str, Profile] = {}
@@ -70,7 +71,7 @@ class DisclosureSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         for bureau in self.bureaus.values():
             if bureau.profile != "auto":
-                self.profiles[bureau.id] = load_profiles().get(bureau.profile, GENERIC)
+                self.profiles[bureau.id] = load_profiles(self.profiles_dir).get(bureau.profile, GENERIC)
             for url in bureau.start_urls:
                 yield self._request(bureau, url, "start")
 
@@ -198,7 +199,7 @@ class DisclosureSpider(scrapy.Spider):
             return
         text, tree = parsed
         items = list_items(tree, response.url) if kind in ("column", "list") else []
-        sources = list_sources_on(text) if kind == "column" else []  # a column's first page
+        sources = list_sources_on(text, self.profiles_dir) if kind == "column" else []  # a column's first page
         if kind == "column" and (items or sources or is_blank_list(text)):
             column = self._open_column(bureau, response, tree)
             item["kind"], item["column_url"] = "list", column.url
@@ -309,7 +310,7 @@ class DisclosureSpider(scrapy.Spider):
         too little, so a bureau still ``generic`` is looked at again on its detail pages."""
         if bureau.profile != "auto" or self.profiles.get(bureau.id, GENERIC) is not GENERIC:
             return
-        profile, confidence = detect(url, text)
+        profile, confidence = detect(url, text, extra_dir=self.profiles_dir)
         if profile is not GENERIC or bureau.id not in self.profiles:
             self.profiles[bureau.id] = profile
             yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
