@@ -8,7 +8,8 @@ Tables, all keyed by ``run_id`` so runs never overwrite each other:
 - ``bodies``      raw bytes by sha256 (zlib), so extraction and rules re-run without re-crawling
 - ``columns``     每个栏目: name, URL, pages seen and whether its pagination was exhausted
 - ``list_items``  the entries a column lists (title, date, URL)
-- ``documents``   normalised metadata per detail page plus the raw label → value map
+- ``documents``   normalised metadata per detail page plus the raw label → value map and its text
+- ``attachments`` the text of each PDF/DOCX attachment, or why it could not be read
 - ``links``       internal links and attachments found on start, list and detail pages
 - ``findings``    rule results
 
@@ -22,7 +23,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,10 @@ TABLES: dict[str, dict[str, Any]] = {
         "run_id": int, "bureau_id": str, "url": str, "title": str, "index_no": str,
         "category": str, "publisher": str, "subject": str, "doc_no": str, "published": str,
         "written": str, "validity": str, "keywords": str, "raw": str, "conflicts": str,
-        "fetched_at": str, "profile": str,
+        "fetched_at": str, "profile": str, "text": str,
+    }, pk=("run_id", "url")),
+    "attachments": dict(columns={
+        "run_id": int, "bureau_id": str, "url": str, "text": str, "reason": str,
     }, pk=("run_id", "url")),
     "links": dict(columns={
         "run_id": int, "bureau_id": str, "from_url": str, "to_url": str, "text": str,
@@ -79,6 +83,7 @@ INDEXES = [
     ("list_items", ["run_id", "bureau_id"]),
     ("list_items", ["run_id", "url"]),
     ("links", ["run_id", "bureau_id"]),
+    ("attachments", ["run_id", "bureau_id"]),
     ("findings", ["run_id", "bureau_id"]),
 ]
 

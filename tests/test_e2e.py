@@ -7,8 +7,10 @@ import io
 import json
 from urllib.parse import urlsplit
 
-PLANTED_KINDS = {"WEB-DOWN-1", "RPT-1", "META-IDX-2", "META-IDX-6", "META-DOCNO-1", "META-DATE-1",
-                 "META-DATE-2", "INT-1", "WEB-UPD-2", "WEB-LNK-1"}
+from auditor.rules_engine.catalogue import load_catalogue
+
+CATALOGUE = load_catalogue()
+PLANTED_KINDS = {rule.id for rule in CATALOGUE.rules}  # the simulator plants every rule of the catalogue
 
 
 def _subject(finding: dict) -> str:
@@ -28,12 +30,36 @@ def test_every_planted_defect_is_found_and_nothing_else(demo_audit):
     assert fails == truth  # precision and recall 1.0 down to the subject
 
 
+def test_every_rule_has_a_passing_and_a_failing_case(demo_audit):
+    statuses: dict[str, set[str]] = {}
+    for f in demo_audit["findings"]:
+        statuses.setdefault(f["rule"], set()).add(f["status"])
+    assert statuses.keys() == PLANTED_KINDS
+    assert {rule for rule, seen in statuses.items() if not {"pass", "fail"} <= seen} == set()
+
+
+def test_content_read_from_attachments(demo_audit):
+    findings = demo_audit["findings"]
+    # the 三公 account is only in a PDF attachment: read there, one missing item found …
+    sangong = next(f for f in findings if f["rule"] == "FIN-3" and f["status"] == "fail")
+    assert sangong["bureau"] == "xc-czj" and "公务用车运行费" in sangong["message"]
+    # … and a scanned attachment (no text layer) makes the check untestable, never a fail
+    scan = next(f for f in findings if f["rule"] == "FIN-3" and f["status"] == "untestable")
+    assert scan["bureau"] == "xc-zrzy" and "附件无法" in scan["message"]
+    land = next(f for f in findings if f["rule"] == "LAND-3" and f["status"] == "fail")
+    assert "共20个工作日，超过15个工作日" in land["message"]
+
+
 def test_down_site_is_untestable_not_failed(demo_audit):
     down = [f for f in demo_audit["findings"] if f["bureau"] == "jx-czj"]
     statuses = {f["rule"]: f["status"] for f in down}
     assert statuses.pop("WEB-DOWN-1") == "fail"
-    assert set(statuses.values()) == {"untestable"}
-    assert len(statuses) == 9
+    not_for_finance = {r.id for r in CATALOGUE.rules if not r.applies("county", "finance")}
+    assert not_for_finance == {"LAND-1", "LAND-2", "LAND-3", "LAND-4", "LAND-5", "SUP-1", "SUP-2", "SUP-3",
+                               "MIN-1", "PLAN-1"}
+    assert {rule for rule, status in statuses.items() if status == "na"} == not_for_finance
+    assert {status for rule, status in statuses.items() if rule not in not_for_finance} == {"untestable"}
+    assert len(statuses) == len(PLANTED_KINDS) - 1
 
 
 def test_findings_json_contract(demo_audit):
@@ -50,7 +76,7 @@ def test_findings_json_contract(demo_audit):
     assert late["documents"][0]["url"] == late["subject"] == late["evidence"]["url"]
     assert late["evidence"]["fetched_at"].startswith("20")
     assert "21个工作日" in late["message"]
-    assert late["catalogue_version"] == "2026.11.1"
+    assert late["catalogue_version"] == CATALOGUE.version
     missing = next(f for f in findings if f["rule"] == "RPT-1" and f["bureau"] == "lx-czj")
     assert missing["subject"] == "2025年度政府信息公开工作年度报告" and missing["documents"] == []
     assert missing["message"] == "在“政府信息公开年度报告”栏目中未发现2025年度政府信息公开工作年度报告"
@@ -72,8 +98,9 @@ def test_report_pages(demo_audit):
     assert '<html lang="zh-CN">' in index
     for bureau in ("xc-zrzy", "jx-czj", "lx-zrzy"):
         assert f'href="bureau/{bureau}.html"' in index
-    # vetoes: WEB-DOWN-1 (jx-czj), WEB-UPD-2 (lx-zrzy), META-DATE-1 (xc-czj)
-    assert index.count('<strong class="verdict bad">不合格</strong>') == 3
+    # vetoes: WEB-DOWN-1 (jx-czj), WEB-UPD-2 (lx-zrzy), META-DATE-1 (xc-czj), WEB-UPD-1/4 (xz-czj),
+    # WEB-INT-1 (xc-zrzy, xz-zrzy)
+    assert index.count('<strong class="verdict bad">不合格</strong>') == 6
     assert "WEB-DOWN-1 未满足“网站首页可以访问”" in index
     page = (out / "bureau" / "lx-zrzy.html").read_text(encoding="utf-8")
     assert "WEB-UPD-2" in page and "空白栏目" in page and "国办秘函〔2019〕19号" in page

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from auditor.extract import extract_metadata, extract_page
-from auditor.extract.encoding import decode
 from auditor.extract.document import page_text
+from auditor.extract.encoding import decode
 
 FIELDS = ("index_no", "category", "publisher", "subject", "title", "doc_no", "published", "written", "validity")
 # field → value as SOURCES.md gives it (label variants normalised; 来源 is a lower-priority publisher)

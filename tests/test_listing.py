@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
 from auditor.extract.document import parse_html
+from auditor.extract.listing import is_blank_list, list_items, page_links, pagination
 
 MOF = "https://zj.mof.gov.cn/caizhengjiancha/"
 ZC = "http://www.zhecheng.gov.cn/xxgk/xxgkml/"

@@ -8,8 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.normalize import (iso_date, normalize_doc_no, org_code_valid, parse_date,
-                               parse_doc_no, parse_index_no, usci_check_digit, usci_valid)
+from auditor.normalize import (
+    iso_date,
+    normalize_doc_no,
+    org_code_valid,
+    parse_date,
+    parse_doc_no,
+    parse_index_no,
+    usci_check_digit,
+    usci_valid,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from auditor import workdays
-from auditor.workdays import CalendarGap, add_working_days, is_workday, working_days_between
+from auditor.workdays import (
+    CalendarGap,
+    add_working_days,
+    is_workday,
+    working_days_between,
+)
 
 
 def test_national_day_and_make_up_days():

@@ -131,6 +131,12 @@ def page_text(markup: str) -> PageText:
     return PageText(head, body, unescape(_TAG.sub("", _BLOCK.sub("\n", body))))
 
 
+def visible_text(lines: str, limit: int = 100_000) -> str:
+    """Text as stored for content rules: stripped non-empty lines, white space squashed."""
+    kept = (" ".join(line.split()) for line in lines.split("\n"))
+    return "\n".join(line for line in kept if line)[:limit]
+
+
 def inner_text(fragment: str) -> str:
     """The text of an HTML fragment, tags removed and entities decoded."""
     return unescape(_TAG.sub("", fragment))

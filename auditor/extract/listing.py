@@ -60,26 +60,29 @@ def _href(a: etree._Element, base_url: str) -> str | None:
 
 
 def list_items(root: etree._Element, base_url: str) -> list[ListItem]:
-    """The dated link rows of a list page, in page order."""
-    items: list[ListItem] = []
-    seen: set[str] = set()
+    """The link rows of a list page, in page order: rows with a date, and undated rows beside
+    them in the same list (an undated item is itself a finding, WEB-UPD-3)."""
+    rows: list[tuple[etree._Element, str, str, str | None]] = []
+    dated_parents: set[etree._Element] = set()
     for row in root.iter(*ROW_TAGS):
         if any(True for _ in row.iterdescendants(*ROW_TAGS)):
             continue  # a container of rows, not a row
-        links = [a for a in row.iter("a") if _href(a, base_url)]
-        if not links:
+        link = next((a for a in row.iter("a") if _href(a, base_url)), None)
+        if link is None:
             continue
-        link = links[0]
         link_text = squash_spaces(link.text_content())
         row_text = squash_spaces(row.text_content())
         date = iso_date(row_text.replace(link_text, " ", 1)) if link_text else iso_date(row_text)
-        if date is None:
-            continue
-        url = _href(link, base_url)
-        if url is None or url in seen:
+        if date is not None:
+            dated_parents.add(row.getparent())
+        title = squash_spaces(link.get("title") or "") or link_text
+        rows.append((row, _href(link, base_url) or "", title, date))
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for row, url, title, date in rows:
+        if (date is None and row.getparent() not in dated_parents) or url in seen:
             continue
         seen.add(url)
-        title = squash_spaces(link.get("title") or "") or link_text
         items.append(ListItem(url=url, title=title, date=date))
     return items
 

@@ -16,8 +16,21 @@ from typing import Any
 
 from auditor.extract.document import PageText, inner_text, page_text
 from auditor.extract.encoding import decode
-from auditor.extract.labels import BOUNDARY, FIELDS, LABEL_RE, LABELS, SPACE_CHARS, clean_label
-from auditor.normalize import DOCNO_BRACKETS, DOCNO_PATTERN, iso_date, normalize_doc_no, squash_spaces
+from auditor.extract.labels import (
+    BOUNDARY,
+    FIELDS,
+    LABEL_RE,
+    LABELS,
+    SPACE_CHARS,
+    clean_label,
+)
+from auditor.normalize import (
+    DOCNO_BRACKETS,
+    DOCNO_PATTERN,
+    iso_date,
+    normalize_doc_no,
+    squash_spaces,
+)
 
 MAX_VALUE = 300
 MAX_LINE = 2000
@@ -68,9 +81,12 @@ class Metadata:
     keywords: str | None = None
     raw: dict[str, str] = field(default_factory=dict)
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    text: str = field(default="", repr=False)  # the page's visible lines, for content rules
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        del record["text"]
+        return record
 
 
 def _accepted(text: str, start: int, end: int, matches: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -277,6 +293,7 @@ def extract_metadata(data: bytes | str, content_type: str | None = None) -> Meta
     meta.doc_no = normalize_doc_no(meta.doc_no)
     meta.published = iso_date(meta.published)
     meta.written = iso_date(meta.written)
+    meta.text = text
     return meta
 
 

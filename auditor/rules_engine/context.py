@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from auditor.normalize import parse_index_no
 from auditor.store import Store
 
 
@@ -27,10 +30,25 @@ class Document:
     columns: list[str] = field(default_factory=list)  # names of the columns that list it
     list_title: str | None = None
     list_date: str | None = None
+    category: str | None = None
+    subject: str | None = None
+    raw: dict[str, str] = field(default_factory=dict)  # label → value as shown
+    text: str = ""  # the document's own text (its content area)
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # {url, text, reason}
+    profile: str = "generic"  # the CMS profile the page was read with
 
     @property
     def display_title(self) -> str:
         return self.title or self.list_title or self.url
+
+    @property
+    def full_text(self) -> str:
+        """The page's text followed by the text of every readable attachment."""
+        return "\n".join([self.text, *(a["text"] for a in self.attachments if a["text"])])
+
+    @property
+    def unreadable(self) -> list[dict[str, Any]]:
+        return [a for a in self.attachments if not a["text"]]
 
     def ref(self) -> dict[str, str]:
         return {"title": self.display_title, "url": self.url}
@@ -42,6 +60,8 @@ class Column:
     name: str
     items: int
     complete: bool
+    newest: dt.date | None = None  # the newest item's date on its list
+    undated: int = 0  # items listed without any date
 
 
 @dataclass
@@ -62,6 +82,13 @@ class BureauContext:
     entries: list[ListEntry]
     pages: dict[str, dict[str, Any]]  # url → page row (status, error, fetched_at)
     links: list[dict[str, Any]]  # from_url, to_url, text, kind
+    profiles_dir: str | None = None  # the registry's extra CMS profiles
+
+    @cached_property
+    def common_index_prefix(self) -> str | None:
+        """The 索引号 prefix most of the bureau's documents carry (its code where none is registered)."""
+        prefixes = Counter(p for d in self.documents if d.index_no and (p := parse_index_no(d.index_no).prefix))
+        return prefixes.most_common(1)[0][0] if prefixes else None
 
     @property
     def reachable(self) -> bool:
@@ -88,9 +115,25 @@ def load_context(store: Store, run_id: int, bureau_id: str, audit_date: dt.date)
     start = next((pages[u] for u in start_urls if u in pages), None)
     columns = {row["url"]: Column(row["url"], row["name"], row["items"], bool(row["complete"]))
                for row in store.rows("SELECT * FROM columns WHERE run_id = ? AND bureau_id = ?", [run_id, bureau_id])}
-    entries = [ListEntry(r["url"], r["title"], r["date"], columns[r["column_url"]].name if r["column_url"] in columns else "")
-               for r in store.rows("SELECT * FROM list_items WHERE run_id = ? AND bureau_id = ? ORDER BY column_url, position",
-                                   [run_id, bureau_id])]
+    entries = []
+    for r in store.rows("SELECT * FROM list_items WHERE run_id = ? AND bureau_id = ? ORDER BY column_url, position",
+                        [run_id, bureau_id]):
+        column = columns.get(r["column_url"])
+        entries.append(ListEntry(r["url"], r["title"], r["date"], column.name if column else ""))
+        if column is None:
+            continue
+        if not r["date"]:
+            column.undated += 1
+        elif column.newest is None or r["date"] > column.newest.isoformat():
+            column.newest = dt.date.fromisoformat(r["date"])
+    attachments = {row["url"]: row for row in store.rows(
+        "SELECT url, text, reason FROM attachments WHERE run_id = ? AND bureau_id = ?", [run_id, bureau_id])}
+    links = store.rows("SELECT from_url, to_url, text, kind FROM links WHERE run_id = ? AND bureau_id = ?",
+                       [run_id, bureau_id])
+    attached: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        if link["to_url"] in attachments:
+            attached.setdefault(link["from_url"], []).append(attachments[link["to_url"]])
     listed: dict[str, list[ListEntry]] = {}
     for entry in entries:
         listed.setdefault(entry.url, []).append(entry)
@@ -102,8 +145,9 @@ def load_context(store: Store, run_id: int, bureau_id: str, audit_date: dt.date)
             published=row["published"], written=row["written"], publisher=row["publisher"],
             validity=row["validity"], fetched_at=row["fetched_at"],
             columns=[e.column for e in seen], list_title=seen[0].title if seen else None,
-            list_date=seen[0].date if seen else None))
-    links = store.rows("SELECT from_url, to_url, text, kind FROM links WHERE run_id = ? AND bureau_id = ?",
-                       [run_id, bureau_id])
+            list_date=seen[0].date if seen else None, category=row["category"], subject=row["subject"],
+            raw=json.loads(row["raw"] or "{}"), text=row["text"] or "",
+            attachments=attached.get(row["url"], []), profile=row["profile"] or "generic"))
     return BureauContext(bureau=bureau, audit_date=audit_date, start=start, documents=documents,
-                         columns=list(columns.values()), entries=entries, pages=pages, links=links)
+                         columns=list(columns.values()), entries=entries, pages=pages, links=links,
+                         profiles_dir=registry.get("profiles"))

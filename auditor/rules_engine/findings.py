@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+
 @dataclass
 class Finding:
     bureau: str

@@ -14,8 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.extract.labels import FIELD_NAMES
-from auditor.normalize import DOCNO_NONE, parse_doc_no, parse_index_no
+from auditor.extract.labels import FIELD_NAMES, LABELS
+from auditor.normalize import (
+    DOCNO_NONE,
+    org_code_valid,
+    parse_doc_no,
+    parse_index_no,
+    usci_valid,
+)
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext, Document
 from auditor.rules_engine.findings import Finding
@@ -122,11 +128,13 @@ def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------- presence in a period
-@kind("annual_report", "Last year's item (titles matching match.title with that year) is listed by its deadline.",
-      params=("item", "deadline_department", "deadline_government"), match=("title",))
-def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
-    year = ctx.audit_date.year - 1
-    key = "deadline_government" if ctx.bureau["kind"] == "government" else "deadline_department"
+@kind("periodic_item", "A yearly item (titles matching match.title, whose group 'year' is params.year: "
+      "'last' or 'this') is listed by its deadline (params.deadline, or deadline_department and "
+      "deadline_government, MM-DD of the audit year).", params=("item",), match=("title",))
+def periodic_item(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    year = ctx.audit_date.year - (1 if rule.params.get("year", "last") == "last" else 0)
+    key = "deadline" if "deadline" in rule.params else (
+        "deadline_government" if ctx.bureau["kind"] == "government" else "deadline_department")
     month, day = (int(x) for x in str(rule.params[key]).split("-"))
     deadline = dt.date(ctx.audit_date.year, month, day)
     subject = str(rule.params["item"]).format(year=year)
@@ -164,25 +172,76 @@ def annual_report(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------- per-document fields
-def _index_ok(value: str, bureau: dict[str, Any]) -> bool:
-    pattern = bureau.get("index_pattern")
+def _index_ok(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    pattern = ctx.bureau.get("index_pattern")
     if pattern and re.fullmatch(pattern, value):
-        return True
-    return parse_index_no(value).format is not None
+        return None
+    return None if parse_index_no(value).format else "不符合本单位配置格式或任何全国通行索引号格式"
 
 
-def _doc_no_problem(value: str, bureau: dict[str, Any]) -> str | None:
-    parsed = parse_doc_no(value)
-    return "；".join(parsed.defects) or None
+def _doc_no_problem(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    return "；".join(parse_doc_no(value).defects) or None
 
 
-VALIDATORS: dict[str, Callable[[str, dict[str, Any]], str | None]] = {
-    "index_no": lambda v, b: None if _index_ok(v, b) else "不符合本单位配置格式或任何全国通行索引号格式",
-    "doc_no": _doc_no_problem,
+def _check_digit(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    prefix = parse_index_no(value).prefix or ""
+    if len(prefix) == 18 and not usci_valid(prefix):
+        return f"所含统一社会信用代码{prefix}校验位错误（GB 32100-2015）"
+    if len(prefix) == 9 and not org_code_valid(prefix):
+        return f"所含组织机构代码{prefix}校验位错误（GB 11714）"
+    return None
+
+
+def _expected_prefix(prefix: str, ctx: BureauContext) -> str | None:
+    code = ctx.bureau.get("credit_code") or ""
+    if len(prefix) == 18 and code:
+        return code
+    if len(prefix) == 9 and code:
+        return code[8:17]
+    return ctx.common_index_prefix
+
+
+def _prefix_problem(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    prefix = parse_index_no(value).prefix
+    expected = _expected_prefix(prefix, ctx) if prefix else None
+    if prefix and expected and prefix != expected:
+        return f"索引号前缀{prefix}与本单位代码{expected}不一致"
+    return None
+
+
+def _index_date(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    parsed, published = parse_index_no(value), _date(doc.published)
+    if not parsed.year or not published:
+        return None
+    if parsed.year != published.year or (parsed.month and parsed.month != published.month):
+        shown = f"{parsed.year}年" + (f"{parsed.month}月" if parsed.month else "")
+        return f"索引号中的{shown}与发布日期{published.isoformat()}不符"
+    return None
+
+
+def _doc_no_year(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    year, written = parse_doc_no(value).year, _date(doc.written)
+    if not year or not written or year == written.year:
+        return None
+    if (written.month == 1 and year == written.year - 1) or (written.month == 12 and year == written.year + 1):
+        return None  # numbered in one year, dated in the next: allowed around New Year
+    return f"文号年份{year}与成文日期{written.isoformat()}不符"
+
+
+def _publisher(value: str, doc: Document, ctx: BureauContext) -> str | None:
+    name = ctx.bureau["name"]
+    return None if "".join(value.split()) == name else f"“{value}”不是本单位登记的全称“{name}”"
+
+
+VALIDATORS: dict[str, Callable[[str, Document, BureauContext], str | None]] = {
+    "index_no": _index_ok, "doc_no": _doc_no_problem, "check_digit": _check_digit,
+    "index_prefix": _prefix_problem, "index_date": _index_date, "doc_no_year": _doc_no_year,
+    "publisher": _publisher,
 }
 
 
-@kind("field_format", "A metadata field, where present, is well formed.", params=("field", "validator"))
+@kind("field_format", "A metadata field, where present, is well formed (validators: "
+      + ", ".join(VALIDATORS) + ").", params=("field", "validator"))
 def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
     name, validate = rule.params["field"], VALIDATORS[rule.params["validator"]]
     findings, checked = [], 0
@@ -191,16 +250,65 @@ def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
         if not value or value in DOCNO_NONE:
             continue
         checked += 1
-        problem = validate(value, ctx.bureau)
+        problem = validate(value, doc, ctx)
         if problem:
             findings.append(finding(rule, ctx, "fail", doc.url, message=f"“{value}”：{problem}",
                                     found=value, documents=[doc], evidence_url=doc.url, value=value))
     return findings or _passed(rule, ctx, checked, f"本站信息未标注{FIELD_NAMES[name]}")
 
 
-@kind("unique_field", "A metadata field is unique within the bureau.", params=("field",))
+def _selected(rule: Rule, ctx: BureauContext) -> list[Document]:
+    """The documents a rule's ``match`` selects by column and/or title (all when it has neither)."""
+    column = re.compile(rule.match["column"]) if "column" in rule.match else None
+    title = re.compile(rule.match["title"]) if "title" in rule.match else None
+    exclude = re.compile(rule.match["exclude_title"]) if "exclude_title" in rule.match else None
+    chosen = []
+    for doc in ctx.documents:
+        if column and not any(column.search(c) for c in doc.columns):
+            continue
+        if title and not title.search(doc.display_title):
+            continue
+        if exclude and exclude.search(doc.display_title):
+            continue
+        chosen.append(doc)
+    return chosen
+
+
+@kind("required_fields", "Every selected document shows the fields (a list, or 'profile': the CMS "
+      "profile's required fields); one finding per site listing the documents that do not.",
+      params=("fields",))
+def required_fields(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    from auditor.profiles import load_profiles
+
+    wanted = rule.params["fields"]
+    by_value = rule.params.get("presence", "value_or_label") == "value"
+    profiles = load_profiles(ctx.profiles_dir)
+    lacking: list[tuple[Document, list[str]]] = []
+    docs = _selected(rule, ctx)
+    for doc in docs:
+        fields = (list(profiles[doc.profile].required_fields) if wanted == "profile" and doc.profile in profiles
+                  else [] if wanted == "profile" else list(wanted))
+        shown = {LABELS[label][0] for label in doc.raw if label in LABELS}
+        missing = [f for f in fields if not getattr(doc, f) and (by_value or f not in shown)]
+        if missing:
+            lacking.append((doc, missing))
+    if not docs:
+        return [finding(rule, ctx, "na", site(ctx), message="本站未发现适用的信息")]
+    if not lacking:
+        return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{len(docs)}条信息，均标注齐全", checked=len(docs))]
+    names = sorted({FIELD_NAMES[f] for _, missing in lacking for f in missing})
+    return [finding(rule, ctx, "fail", site(ctx),
+                    message=f"{len(lacking)}条信息（共检查{len(docs)}条）未标注{'、'.join(names)}",
+                    found=f"{len(lacking)}/{len(docs)}条缺少", documents=[d for d, _ in lacking[:50]],
+                    evidence_url=lacking[0][0].url, count=len(lacking), checked=len(docs),
+                    missing=[{"url": d.url, "fields": [FIELD_NAMES[f] for f in m]} for d, m in lacking])]
+
+
+@kind("unique_field", "A metadata field is unique within the bureau (params.distinct_by: title — only "
+      "different titles count as a clash).", params=("field",))
 def unique_field(rule: Rule, ctx: BureauContext) -> list[Finding]:
     name = rule.params["field"]
+    by_title = rule.params.get("distinct_by") == "title"  # e.g. one 文号 on two different titles
     groups: dict[str, list[Document]] = {}
     for doc in ctx.documents:
         value = getattr(doc, name)
@@ -208,7 +316,7 @@ def unique_field(rule: Rule, ctx: BureauContext) -> list[Finding]:
             groups.setdefault(value, []).append(doc)
     findings = []
     for value, docs in groups.items():
-        distinct = {(d.display_title, d.published) for d in docs}
+        distinct = {d.display_title if by_title else (d.display_title, d.published) for d in docs}
         if len(docs) < 2 or len(distinct) < 2:
             continue  # one document reachable under two URLs is not a duplicate
         for doc in docs:
@@ -270,20 +378,58 @@ def deadline(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------- linkage
+def _outgoing(ctx: BureauContext) -> dict[str, set[str]]:
+    outgoing: dict[str, set[str]] = {}
+    for link in ctx.links:
+        if link["kind"] == "content":
+            outgoing.setdefault(link["from_url"], set()).add(link["to_url"])
+    return outgoing
+
+
+def _counterparts(rule: Rule, ctx: BureauContext) -> set[str]:
+    column, title = re.compile(rule.match["counterpart_column"]), re.compile(rule.match["counterpart_title"])
+    return {d.url for d in ctx.documents
+            if any(column.search(c) for c in d.columns) or title.search(d.display_title)}
+
+
+@kind("counterpart_delay", "A matched document's linked counterpart (a 解读, linked either way) is "
+      "published within params.limit working days of it.", params=("limit",),
+      match=("column", "exclude_title", "counterpart_column", "counterpart_title"))
+def counterpart_delay(rule: Rule, ctx: BureauContext) -> list[Finding]:
+    column, exclude = re.compile(rule.match["column"]), re.compile(rule.match["exclude_title"])
+    limit = int(rule.params["limit"])
+    docs = {d.url: d for d in ctx.documents}
+    counterparts, outgoing = _counterparts(rule, ctx), _outgoing(ctx)
+    findings, checked = [], 0
+    for doc in ctx.documents:
+        if not any(column.search(c) for c in doc.columns) or exclude.search(doc.display_title):
+            continue
+        linked = (outgoing.get(doc.url, set()) & counterparts) | {c for c in counterparts if doc.url in outgoing.get(c, set())}
+        start = _date(doc.published)
+        dated = [(d, _date(d.published)) for u in sorted(linked) if (d := docs.get(u))]
+        dated = [(d, day) for d, day in dated if day]
+        if not start or not dated:
+            continue
+        checked += 1
+        other, day = min(dated, key=lambda pair: pair[1])
+        try:
+            used = working_days_between(start, day) if day > start else 0
+        except CalendarGap as gap:
+            findings.append(finding(rule, ctx, "untestable", doc.url, message=str(gap), documents=[doc, other]))
+            continue
+        if used > limit:
+            findings.append(finding(rule, ctx, "fail", doc.url, documents=[doc, other], evidence_url=other.url,
+                                    message=f"文件发布于{start.isoformat()}，解读发布于{day.isoformat()}，相隔{used}个工作日，超过{limit}个工作日",
+                                    found=f"{used}个工作日", days=used, limit=limit))
+    return findings or _passed(rule, ctx, checked, "本站未发现已关联解读的政策文件")
+
 @kind("linked_counterpart", "Each matched document and its counterpart (a 解读) link to each other.",
       match=("column", "exclude_title", "counterpart_column", "counterpart_title"))
 def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
     column = re.compile(rule.match["column"])
     exclude = re.compile(rule.match["exclude_title"])
-    counterpart_column = re.compile(rule.match["counterpart_column"])
-    counterpart_title = re.compile(rule.match["counterpart_title"])
     docs = {d.url: d for d in ctx.documents}
-    counterparts = {d.url for d in ctx.documents
-                    if any(counterpart_column.search(c) for c in d.columns) or counterpart_title.search(d.display_title)}
-    outgoing: dict[str, set[str]] = {}
-    for link in ctx.links:
-        if link["kind"] == "content":
-            outgoing.setdefault(link["from_url"], set()).add(link["to_url"])
+    counterparts, outgoing = _counterparts(rule, ctx), _outgoing(ctx)
     findings, checked = [], 0
     listed = {e.url for e in ctx.entries if column.search(e.column) and not exclude.search(e.title)}
     for url in sorted(listed):
@@ -306,3 +452,9 @@ def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
             findings.append(finding(rule, ctx, "fail", url, message="未发现该政策文件的解读（文件页与解读栏目均无关联）",
                                     found="无解读", documents=[doc], evidence_url=url))
     return findings or _passed(rule, ctx, checked, "本站未发现政策文件或规范性文件")
+
+
+# the other kinds register themselves on import
+import auditor.rules_engine.chains  # noqa: E402, F401
+import auditor.rules_engine.columns  # noqa: E402, F401
+import auditor.rules_engine.content  # noqa: E402, F401

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from auditor.normalize import org_code_check_digit, usci_check_digit
+from auditor.simulator import content
 from auditor.workdays import add_working_days, is_workday
 
 AUDIT_DATE = dt.date(2026, 11, 29)
@@ -31,11 +32,12 @@ NR_COLUMNS = [
     ("gfxwj", "规范性文件", 8, "norm"),
     ("zcjd", "政策解读", 0, "interpretation"),  # filled with one 解读 per policy
     ("tzgg", "通知公告", 60, "notice"),
-    ("tdzs", "土地征收", 30, "land"),
-    ("gdjh", "国有建设用地供应", 30, "supply"),
-    ("kyq", "矿业权出让", 14, "mining"),
-    ("gtkjgh", "国土空间规划", 20, "plan"),
-    ("zdjcygk", "重大决策预公开", 0, "blank"),
+    ("tdzs", "土地征收", 6, "land"),  # counts of chains: 征地批次, 宗地, 矿业权, 规划, 决策
+    ("gdjh", "国有建设用地供应", 8, "supply"),
+    ("kyq", "矿业权出让", 5, "mining"),
+    ("gtkjgh", "国土空间规划", 6, "plan"),
+    ("zdjcygk", "重大决策预公开", 3, "decision"),
+    ("czyjs", "财政预决算", 0, "budget"),
     ("ndbg", "政府信息公开年度报告", 0, "report"),
     ("gkzn", "政府信息公开指南", 2, "guide"),
 ]
@@ -45,13 +47,18 @@ FIN_COLUMNS = [
     ("gfxwj", "规范性文件", 6, "norm"),
     ("zcjd", "政策解读", 0, "interpretation"),
     ("tzgg", "通知公告", 70, "notice"),
-    ("czyjs", "财政预决算", 48, "budget"),
-    ("sgjf", "三公经费", 12, "sangong"),
+    ("czyjs", "财政预决算", 0, "budget"),
     ("zfcg", "政府采购", 40, "procurement"),
     ("ndbg", "政府信息公开年度报告", 0, "report"),
     ("gkzn", "政府信息公开指南", 2, "guide"),
 ]
-EXTRA_BLANK = [("rsxx", "人事信息"), ("xzxk", "行政许可"), ("xzcf", "行政处罚"), ("jytabl", "建议提案办理")]
+EXTRA_BLANK = [("rsxx", "人事信息"), ("xzxk", "行政许可"), ("xzcf", "行政处罚"), ("jytabl", "建议提案办理"),
+               ("gzcy", "公众参与")]
+# columns of the neglected site (WEB-UPD-1/4): (slug, name, documents, days since the newest)
+NEGLECTED = [("gzdt", "工作动态", 6, 40), ("bmdt", "部门动态", 5, 60), ("tpxw", "图片新闻", 4, 30),
+             ("rsrm", "人事任免", 3, 420), ("rsxx", "人事信息", 3, 500), ("ghjh", "规划计划", 3, 400),
+             ("ndjh", "年度计划", 3, 450), ("fzgh", "发展规划", 2, 600)]
+MESSAGE_SITES = ("xc-zrzy", "xz-zrzy", "lx-czj")
 
 TITLE_STEMS = {
     "org": ["{name}机构职能", "{name}内设机构及职责", "{name}领导信息"],
@@ -59,15 +66,8 @@ TITLE_STEMS = {
                "关于做好{topic}有关工作的意见", "{place}{topic}管理办法"],
     "norm": ["关于印发{place}{topic}管理规定的通知", "{place}{topic}实施细则"],
     "notice": ["关于开展{topic}专项检查的通知", "{topic}工作提醒", "关于{topic}的公告", "{topic}工作动态"],
-    "land": ["{place}{batch}征收土地预公告", "{place}{batch}征地补偿安置公告", "{place}{batch}征收土地公告"],
-    "supply": ["{place}国有建设用地使用权挂牌出让公告（{parcel}号宗地）",
-               "{place}国有建设用地使用权出让结果公示（{parcel}号宗地）"],
-    "mining": ["{place}采矿权挂牌出让公告（{batch}）", "{place}采矿权出让结果公示（{batch}）"],
-    "plan": ["{place}{topic}详细规划批前公示", "{place}{topic}详细规划批后公布"],
-    "budget": ["{name}{year}年部门预算", "{name}{year}年部门决算", "{name}{year}年单位预算公开"],
-    "sangong": ["{name}{year}年“三公”经费预算情况说明", "{name}{year}年“三公”经费决算情况说明"],
     "procurement": ["{topic}采购项目中标公告", "{topic}采购意向公开"],
-    "guide": ["{name}政府信息公开指南", "{name}政府信息公开指南（修订）"],
+    "dynamic": ["{place}{topic}工作动态", "{topic}工作进展"],
 }
 TOPICS = ["耕地保护", "自然资源确权登记", "地质灾害防治", "测绘地理信息", "矿产资源管理", "生态修复",
           "不动产登记", "预算绩效管理", "政府债务管理", "国库集中支付", "非税收入管理", "会计监督",
@@ -90,6 +90,11 @@ class Document:
     links_back: bool = True  # a 解读 links back to its policy (False plants a one-way link)
     attachment: str | None = None  # path of an attachment (served unless broken)
     attachment_broken: bool = False
+    attachment_text: list[str] | None = None  # a PDF with these lines; None: a scan without text
+    body: list[str] = field(default_factory=list)  # paragraphs the rules read
+    validity: str | None = None  # 有效性 shown on policy and norm documents
+    hidden: frozenset[str] = frozenset()  # metadata fields the page leaves out
+    undated_in_list: bool = False  # listed without a date
     path: str = ""  # filled by the renderer
 
 
@@ -190,7 +195,8 @@ class _Builder:
         day = start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
         return _workday_on_or_before(day)
 
-    def document(self, column: Column, title: str, published: dt.date) -> Document:
+    def document(self, column: Column, title: str, published: dt.date, body: list[str] | None = None,
+                 attachment: bool = False) -> Document:
         written = None
         if self.bureau.family != "empirecms" and column.kind not in ("report", "guide", "org"):
             # written a few working days before publication: always within 20 working days
@@ -202,30 +208,34 @@ class _Builder:
                     written -= dt.timedelta(days=1)
         doc = Document(id=self.doc_id(), column=column.slug, title=title, published=published,
                        written=written, doc_no=self.doc_no(column.kind, (written or published).year),
-                       index_no=None, publisher=self.bureau.name)
-        if self.rng.random() < 0.3 and column.kind not in ("interpretation", "report"):
-            doc.attachment = f"att{doc.id}.pdf"
+                       index_no=None, publisher=self.bureau.name, body=list(body or []),
+                       validity="有效" if column.kind in ("policy", "norm") else None)
+        if attachment:  # the text as a PDF too
+            doc.attachment, doc.attachment_text = f"att{doc.id}.pdf", list(body or [])
+        elif body is None and self.rng.random() < 0.3 and column.kind not in ("interpretation", "report"):
+            doc.attachment = f"att{doc.id}.pdf"  # a scan: no text layer
         return doc
 
-    def fill(self, column: Column, count: int) -> None:
+    def fill(self, column: Column, count: int, newest_days: int = 0) -> None:
+        """``count`` documents, the newest ``newest_days`` (default: under 10) days old."""
         stems = TITLE_STEMS.get(column.kind, ["{topic}工作信息"])
-        start = dt.date(2024, 1, 2)
-        end = self.audit_date - dt.timedelta(days=2)
+        end = self.audit_date - dt.timedelta(days=newest_days or self.rng.randrange(2, 10))
+        start = min(dt.date(2024, 1, 2), end - dt.timedelta(days=60))
         for i in range(count):
-            year = self.rng.choice([2024, 2025, 2026])
             title = self.rng.choice(stems).format(
-                name=self.bureau.name, topic=self.rng.choice(TOPICS), place=self.bureau.name[:3],
-                batch=f"{year}年第{i + 1}批次", parcel=f"{year}G{i + 1:03d}", year=year)
-            title = f"{title}（{i + 1}）" if column.kind in ("notice", "procurement") else title
-            column.documents.append(self.document(column, title, self.published(start, end)))
+                name=self.bureau.name, topic=self.rng.choice(TOPICS), place=self.bureau.name[:3])
+            title = f"{title}（{i + 1}）" if column.kind in ("notice", "procurement", "dynamic") else title
+            published = _workday_on_or_before(end) if i == 0 else self.published(start, end)
+            column.documents.append(self.document(column, title, published))
 
     def annual_reports(self, column: Column, years: range, late: int | None = None) -> None:
+        """Reports dated in January (one ``late``); their bodies are written last (``report_bodies``)."""
         for year in years:
             published = _workday_on_or_before(dt.date(year + 1, 1, self.rng.randrange(8, 26)))
             if year == late:
                 published = dt.date(year + 1, 2, 16)
             title = f"{self.bureau.name}{year}年政府信息公开工作年度报告"
-            column.documents.append(self.document(column, title, published))
+            column.documents.append(self.document(column, title, published, body=[]))
 
     def interpretations(self) -> None:
         target = self.bureau.column("zcjd")
@@ -234,7 +244,7 @@ class _Builder:
                 published = min(add_working_days(policy.published, self.rng.randrange(0, 2)),
                                 self.audit_date - dt.timedelta(days=1))
                 title = f"《{policy.title}》政策解读"
-                doc = self.document(target, title, published)
+                doc = self.document(target, title, published, body=content.interpretation_body(self))
                 doc.interpretation_of, policy.interpretation = policy.id, doc.id
                 doc.doc_no = None
                 target.documents.append(doc)
@@ -270,6 +280,7 @@ def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
     for bureau in bureaus:
         _populate(rng, bureau, audit_date)
     _plant_defects(province)
+    _report_bodies(province)
     for bureau in bureaus:
         for column in bureau.columns:
             column.documents.sort(key=lambda d: (d.published, d.id), reverse=True)
@@ -279,16 +290,59 @@ def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
 def _populate(rng: random.Random, bureau: SimBureau, audit_date: dt.date) -> None:
     builder = _Builder(rng, bureau, audit_date)
     spec = NR_COLUMNS if bureau.kind == "natural_resources" else FIN_COLUMNS
+    neglected = bureau.id == "xz-czj"  # its news and notices stopped months ago (WEB-UPD-1/4)
     for slug, name, count, kind in spec:
         column = Column(slug=slug, name=name, kind=kind)
         bureau.columns.append(column)
         if kind == "report":
             builder.annual_reports(column, range(2019, audit_date.year),
                                    late=2025 if bureau.id == "xz-zrzy" else None)
+        elif kind == "land":
+            content.land_batches(builder, column, count)
+        elif kind == "supply":
+            content.parcels(builder, column, count)
+        elif kind == "mining":
+            content.mining(builder, column, count)
+        elif kind == "plan":
+            content.plans(builder, column, count, AREAS)
+        elif kind == "decision":
+            if bureau.id != "lx-zrzy":  # left blank there: one of its five blank columns
+                content.decisions(builder, column, count, TOPICS)
+        elif kind == "budget":
+            content.budgets(builder, column)
+        elif kind == "guide":
+            content.guide(builder, column)
         elif count:
-            builder.fill(column, count)
+            builder.fill(column, count, newest_days=200 if neglected and slug in ("tzgg", "zcwj") else 0)
+        if kind == "notice":
+            content.norm_list(builder, column, min_days=200 if neglected else 30)
+    if neglected:
+        for slug, name, count, days in NEGLECTED:
+            column = Column(slug=slug, name=name, kind="dynamic")
+            bureau.columns.append(column)
+            builder.fill(column, count, newest_days=days)
+    if bureau.id in MESSAGE_SITES:
+        column = Column(slug="zxly", name="咨询留言", kind="message")
+        bureau.columns.append(column)
+        content.messages(builder, column, TOPICS)
     builder.interpretations()
     builder.finish()
+
+
+def _report_bodies(province: Province) -> None:
+    """Annual reports state how many documents the site published that year: written last, after
+    the defects are planted, so that they agree with what a crawl finds."""
+    for bureau in province.bureaus:
+        docs = bureau.documents
+        for doc in bureau.column("ndbg").documents:
+            year = int(doc.title.split("年政府信息公开")[0][-4:])
+            if doc.body:
+                continue  # planted
+            published = sum(1 for d in docs if d.published.year == year)
+            if (bureau.id, year) == ("jxi-zrzy", 2025):
+                published *= 3  # planted RPT-3: the report overstates what the site shows
+            norms = sum(1 for d in bureau.column("gfxwj").documents if d.published.year == year)
+            doc.body = content.report_body(year, published, norms, random.Random(doc.id))
 
 
 def _plant_defects(province: Province) -> None:
@@ -315,13 +369,15 @@ def _plant_defects(province: Province) -> None:
     # META-IDX-6: two documents share one 索引号.
     jx = by_id["jx-zrzy"].column("tzgg").documents
     jx[8].index_no = jx[3].index_no
+    if jx[8].published.strftime("%Y%m") != jx[3].published.strftime("%Y%m"):  # the copy names another month
+        plant(Defect("jx-zrzy", "META-IDX-5", f"doc:{jx[8].id}", "复制来的索引号年月与发布日期不符"))
     plant(Defect("jx-zrzy", "META-IDX-6", f"doc:{jx[3].id}", "索引号重复"))
     plant(Defect("jx-zrzy", "META-IDX-6", f"doc:{jx[8].id}", "索引号重复"))
 
     # META-DOCNO-1: wrong brackets, 第, leading zero.
-    for bureau_id, text in (("xz-czj", "宣财发[2025]7号"), ("xc-czj", "宣财发〔2025〕第08号")):
+    for bureau_id, text in (("xz-czj", "宣财发[{year}]7号"), ("xc-czj", "宣财发〔{year}〕第08号")):
         doc = by_id[bureau_id].column("zcwj").documents[2]
-        doc.doc_no = text
+        doc.doc_no = text = text.format(year=doc.written.year)
         plant(Defect(bureau_id, "META-DOCNO-1", f"doc:{doc.id}", f"文号 {text} 不规范"))
 
     # META-DATE-1: published before written.
@@ -332,10 +388,12 @@ def _plant_defects(province: Province) -> None:
     # META-DATE-2: 21 working days across the National Day holiday (late) …
     notices = by_id["xz-zrzy"].column("tzgg").documents
     late, trap = notices[6], notices[7]
-    late.written, late.published = dt.date(2026, 9, 25), dt.date(2026, 10, 30)
+    _redate(by_id["xz-zrzy"], late, dt.date(2026, 10, 30))
+    late.written = dt.date(2026, 9, 25)
     plant(Defect("xz-zrzy", "META-DATE-2", f"doc:{late.id}", "成文后21个工作日才发布（跨国庆）"))
     # … and 22 weekdays but only 17 working days: must pass (a weekday-only count would fail).
-    trap.written, trap.published = dt.date(2026, 9, 21), dt.date(2026, 10, 21)
+    _redate(by_id["xz-zrzy"], trap, dt.date(2026, 10, 21))
+    trap.written = dt.date(2026, 9, 21)
 
     # INT-1: a policy document without any 解读, and one whose 解读 does not link back.
     for bureau_id, slug in (("jx-zrzy", "zcwj"), ("xc-zrzy", "gfxwj")):
@@ -360,6 +418,8 @@ def _plant_defects(province: Province) -> None:
     # document is listed only in Hanweb's second record group (dataproxy.jsp) …
     hanweb = by_id["jxi-zrzy"].column("tzgg").documents
     hanweb[50].index_no = hanweb[2].index_no
+    if hanweb[50].published.year != hanweb[2].published.year:  # the copy names another year
+        plant(Defect("jxi-zrzy", "META-IDX-5", f"doc:{hanweb[50].id}", "复制来的索引号年份与发布日期不符"))
     plant(Defect("jxi-zrzy", "META-IDX-6", f"doc:{hanweb[2].id}", "索引号重复（其一仅见于第二组记录）"))
     plant(Defect("jxi-zrzy", "META-IDX-6", f"doc:{hanweb[50].id}", "索引号重复（其一仅见于第二组记录）"))
     # … and a malformed 文号 on a document listed only by the TRS JSON search API (page 2).
@@ -372,3 +432,196 @@ def _plant_defects(province: Province) -> None:
     for doc in docs:
         doc.attachment_broken = True
     plant(Defect("xc-zrzy", "WEB-LNK-1", "/", "2个附件链接失效"))
+
+    _plant_catalogue_defects(province, by_id, plant)
+
+
+def _chain_docs(column: Column, needle: str) -> list[Document]:
+    """A column's documents whose title holds ``needle``, oldest first."""
+    return sorted((d for d in column.documents if needle in d.title), key=lambda d: (d.published, d.id))
+
+
+def _redate(bureau: SimBureau, doc: Document, day: dt.date) -> None:
+    """Move a document to ``day`` as its site would: 成文日期 that day too, and its 索引号 re-issued
+    for the new date (a high serial, so it stays unique)."""
+    old = doc.published
+    doc.published, doc.written = day, (day if doc.written else None)
+    if doc.index_no:
+        stamp_old, stamp_new = ((f"{old:%Y%m}-", f"{day:%Y%m}-") if bureau.family == "anhui"
+                                else (f"{old.year}-", f"{day.year}-"))
+        head = doc.index_no.rsplit(stamp_old, 1)[0]
+        doc.index_no = f"{head}{stamp_new}{90000 + doc.id % 10000:05d}"
+
+
+def _tail(doc: Document) -> str:
+    """A title's closing （…）: the 宗地 or batch that pairs a notice with its result."""
+    return doc.title.rsplit("（", 1)[-1]
+
+
+def _set_period(doc: Document, label: str, start: dt.date, end: dt.date) -> None:
+    doc.body = [p for p in doc.body if not p.startswith(label)] + [f"{label}：{content.cn(start)}至{content.cn(end)}。"]
+
+
+def _plant_catalogue_defects(province: Province, by_id: dict[str, SimBureau], plant) -> None:
+    """One or more cases of every rule of the full catalogue beyond the first slice."""
+    audit = province.audit_date
+    # ---------------------------------------------------------------- metadata
+    doc = by_id["xc-zrzy"].column("tzgg").documents[10]
+    doc.hidden = frozenset({"subject"})
+    plant(Defect("xc-zrzy", "META-REQ-1", "/", "一条信息未显示主题分类"))
+    by_id["xc-czj"].column("tzgg").documents[12].index_no = None
+    plant(Defect("xc-czj", "META-IDX-1", "/", "一条信息未标注索引号"))
+    for bureau_id in ("lx-zrzy", "lx-czj"):  # EmpireCMS pages carry no 索引号 at all
+        plant(Defect(bureau_id, "META-IDX-1", "/", "全站信息无索引号"))
+    hanweb = by_id["jxi-zrzy"]
+    doc = hanweb.column("tzgg").documents[20]
+    org = hanweb.credit_code[8:17]
+    wrong = org[:8] + ("1" if org[8] != "1" else "2")
+    doc.index_no = doc.index_no.replace(org, wrong)
+    plant(Defect("jxi-zrzy", "META-IDX-3", f"doc:{doc.id}", "组织机构代码校验位错误"))
+    plant(Defect("jxi-zrzy", "META-IDX-4", f"doc:{doc.id}", "索引号前缀不是本单位代码"))
+    doc = by_id["xc-zrzy"].column("tzgg").documents[15]
+    doc.index_no = doc.index_no.replace(by_id["xc-zrzy"].credit_code, by_id["xc-czj"].credit_code)
+    plant(Defect("xc-zrzy", "META-IDX-4", f"doc:{doc.id}", "索引号用了市财政局的代码"))
+    doc = by_id["xc-czj"].column("tzgg").documents[20]
+    month = doc.published.month % 12 + 1
+    doc.index_no = f"{by_id['xc-czj'].credit_code}/{doc.published.year}{month:02d}-09999"
+    plant(Defect("xc-czj", "META-IDX-5", f"doc:{doc.id}", "索引号月份与发布日期不符"))
+    doc = by_id["xc-zrzy"].column("zcwj").documents[5]
+    doc.doc_no = doc.doc_no.replace(f"〔{doc.written.year}〕", f"〔{doc.written.year - 2}〕")
+    plant(Defect("xc-zrzy", "META-DOCNO-2", f"doc:{doc.id}", "文号年份与成文日期相差两年"))
+    policies = by_id["jx-zrzy"].column("zcwj").documents
+    first, second = next((a, b) for a in policies[4:] for b in policies[5:]
+                         if a is not b and a.written.year == b.written.year and a.title != b.title)
+    second.doc_no = first.doc_no
+    for doc in (first, second):
+        plant(Defect("jx-zrzy", "META-DOCNO-3", f"doc:{doc.id}", "同一文号用于两件文件"))
+    doc = hanweb.column("tzgg").documents[25]
+    doc.publisher = "绩溪县自然资源局"
+    plant(Defect("jxi-zrzy", "META-PUB-1", f"doc:{doc.id}", "发布机构用了简称"))
+    by_id["xz-zrzy"].column("gfxwj").documents[3].validity = None
+    plant(Defect("xz-zrzy", "META-VALID-1", "/", "一件规范性文件未标注有效性"))
+
+    # ---------------------------------------------------------------- 土地征收
+    land = by_id["xz-zrzy"].column("tdzs")
+    pre = _chain_docs(land, "征收土地预公告")[1]
+    land.documents.remove(pre)
+    key = pre.title[3:].split("征收土地预公告")[0]
+    plant(Defect("xz-zrzy", "LAND-1", key, "该批次未发布征收土地预公告"))
+    pre = _chain_docs(by_id["lx-zrzy"].column("tdzs"), "征收土地预公告")[0]
+    _set_period(pre, "公告期", pre.published, add_working_days(pre.published, 7))
+    plant(Defect("lx-zrzy", "LAND-1", f"doc:{pre.id}", "预公告期仅8个工作日"))
+    comp = _chain_docs(by_id["jx-zrzy"].column("tdzs"), "征地补偿安置公告")[0]
+    comp.body = [p for p in comp.body if not p.startswith("异议")]
+    plant(Defect("jx-zrzy", "LAND-2", f"doc:{comp.id}", "未载明异议反馈渠道"))
+    land = by_id["xc-zrzy"].column("tdzs")
+    approval = _chain_docs(land, "用地批复")[2]
+    notice = _chain_docs(land, "征收土地公告")[2]
+    approved = content.to_date_cn(approval.body[0])
+    _redate(by_id["xc-zrzy"], notice, add_working_days(approved, 20))
+    plant(Defect("xc-zrzy", "LAND-3", f"doc:{notice.id}", "批复后20个工作日才发布征收土地公告"))
+    approval = _chain_docs(by_id["jxi-zrzy"].column("tdzs"), "用地批复")[1]
+    _redate(by_id["jxi-zrzy"], approval, add_working_days(content.to_date_cn(approval.body[0]), 14))
+    plant(Defect("jxi-zrzy", "LAND-4", f"doc:{approval.id}", "批复后14个工作日才公开"))
+    price = _chain_docs(by_id["lx-zrzy"].column("tdzs"), "区片综合地价")[0]
+    _redate(by_id["lx-zrzy"], price, dt.date(2022, 6, 15))
+    plant(Defect("lx-zrzy", "LAND-5", "征地区片综合地价", "区片综合地价2022年公布后未更新"))
+
+    # ---------------------------------------------------------------- 土地供应, 矿业权
+    supply = by_id["jx-zrzy"].column("gdjh")
+    supply.documents.remove(_chain_docs(supply, "2026年度国有建设用地供应计划")[0])
+    plant(Defect("jx-zrzy", "SUP-1", "2026年度国有建设用地供应计划", "未发布本年度供地计划"))
+    notice = _chain_docs(by_id["xz-zrzy"].column("gdjh"), "挂牌出让公告")[1]
+    closes = notice.published + dt.timedelta(days=34)
+    notice.body[1] = f"挂牌时间：{content.cn(notice.published + dt.timedelta(days=12))}至{content.cn(closes)}。"
+    notice.attachment_text = list(notice.body)
+    plant(Defect("xz-zrzy", "SUP-2", f"doc:{notice.id}", "出让公告仅提前12日"))
+    supply = by_id["lx-zrzy"].column("gdjh")
+    result = _chain_docs(supply, "出让结果")[2]
+    notice = next(d for d in supply.documents if "挂牌出让公告" in d.title and _tail(d) == _tail(result))
+    _redate(by_id["lx-zrzy"], result, add_working_days(notice.published + dt.timedelta(days=34), 16))
+    plant(Defect("lx-zrzy", "SUP-3", f"doc:{result.id}", "成交后16个工作日才公布结果"))
+    supply = by_id["jxi-zrzy"].column("gdjh")
+    result = _chain_docs(supply, "出让结果")[3]
+    notice = next(d for d in supply.documents if "挂牌出让公告" in d.title and _tail(d) == _tail(result))
+    supply.documents.remove(result)
+    plant(Defect("jxi-zrzy", "SUP-3", f"doc:{notice.id}", "成交后未公布出让结果"))
+    mining = by_id["xc-zrzy"].column("kyq")
+    result = _chain_docs(mining, "结果公示")[1]
+    notice = next(d for d in mining.documents if "出让公告" in d.title and _tail(d) == _tail(result))
+    _redate(by_id["xc-zrzy"], result, add_working_days(notice.published + dt.timedelta(days=40), 9))
+    plant(Defect("xc-zrzy", "MIN-1", f"doc:{result.id}", "交易结束后9个工作日才公示结果"))
+
+    # ---------------------------------------------------------------- 规划, 重大决策
+    before = _chain_docs(by_id["jx-zrzy"].column("gtkjgh"), "批前公示")[1]
+    _set_period(before, "公示期", before.published, before.published + dt.timedelta(days=19))
+    plant(Defect("jx-zrzy", "PLAN-1", f"doc:{before.id}", "批前公示仅20日"))
+    plans = by_id["lx-zrzy"].column("gtkjgh")
+    before = next(d for d in _chain_docs(plans, "批前公示") if (audit - d.published).days > 300)
+    plans.documents.remove(next(d for d in plans.documents if d.title == before.title.replace("批前公示", "批后公布")))
+    plant(Defect("lx-zrzy", "PLAN-1", f"doc:{before.id}", "批前公示后未批后公布"))
+    asked = _chain_docs(by_id["xc-zrzy"].column("zdjcygk"), "征求意见")[0]
+    _set_period(asked, "征求意见期", asked.published, asked.published + dt.timedelta(days=19))
+    plant(Defect("xc-zrzy", "DEC-1", f"doc:{asked.id}", "征求意见仅20日"))
+    decisions = by_id["xz-zrzy"].column("zdjcygk")
+    asked = next(d for d in _chain_docs(decisions, "征求意见") if (audit - d.published).days > 200)
+    name = asked.title.split("《")[1].split("（")[0]
+    decisions.documents.remove(next(d for d in decisions.documents if "采纳情况" in d.title and name in d.title))
+    plant(Defect("xz-zrzy", "DEC-1", f"doc:{asked.id}", "征求意见结束后未公布采纳情况"))
+
+    # ---------------------------------------------------------------- 财政
+    budgets = by_id["lx-czj"].column("czyjs")
+    budgets.documents.remove(_chain_docs(budgets, "2026年部门预算")[0])
+    plant(Defect("lx-czj", "FIN-1", "2026年部门预算", "未公开本年度部门预算"))
+    _redate(by_id["jxi-czj"], _chain_docs(by_id["jxi-czj"].column("czyjs"), "2025年部门决算")[0], dt.date(2026, 10, 20))
+    plant(Defect("jxi-czj", "FIN-2", "2025年部门决算", "2026-10-20 才公开，晚于9月30日"))
+    sangong = _chain_docs(by_id["xc-czj"].column("czyjs"), "2025年“三公”")[0]
+    sangong.attachment_text = [line.replace("公务用车购置费0万元，公务用车运行费", "公务用车购置及运维费")
+                               for line in sangong.attachment_text]
+    plant(Defect("xc-czj", "FIN-3", f"doc:{sangong.id}", "未区分公务用车购置费和运行费"))
+    _chain_docs(by_id["xc-zrzy"].column("czyjs"), "2024年“三公”")[0].attachment_text = None  # a scan: untestable
+
+    # ---------------------------------------------------------------- 年报, 解读, 目录, 指南
+    reports = {b: {int(d.title.split("年政府信息公开")[0][-4:]): d for d in by_id[b].column("ndbg").documents}
+               for b in ("xc-zrzy", "lx-zrzy")}
+    body = content.report_body(2024, 40, 2, random.Random(1))
+    reports["xc-zrzy"][2024].body = [p.replace("(七)总计 ", "(七)总计 3") for p in body]
+    plant(Defect("xc-zrzy", "RPT-2", f"doc:{reports['xc-zrzy'][2024].id}", "办理结果总计与收到申请数不符"))
+    reports["lx-zrzy"][2023].body = [p for p in content.report_body(2023, 40, 2, random.Random(2))
+                                     if not p.startswith(("六、", "本年未收取"))]
+    plant(Defect("lx-zrzy", "RPT-2", f"doc:{reports['lx-zrzy'][2023].id}", "缺少第六部分"))
+    report_2025 = next(d for d in by_id["jxi-zrzy"].column("ndbg").documents if "2025年" in d.title)
+    plant(Defect("jxi-zrzy", "RPT-3", f"doc:{report_2025.id}", "年报主动公开数为网站实际的3倍"))
+    lx = by_id["lx-czj"]
+    policy = lx.column("zcwj").documents[4]
+    interp = next(d for d in lx.column("zcjd").documents if d.id == policy.interpretation)
+    _redate(lx, interp, add_working_days(policy.published, 6))
+    plant(Defect("lx-czj", "INT-2", f"doc:{policy.id}", "解读晚于文件6个工作日"))
+    interp = by_id["xz-czj"].column("zcjd").documents[2]
+    interp.body = interp.body[:1]
+    plant(Defect("xz-czj", "INT-3", f"doc:{interp.id}", "解读未写解读机关、解读人和联系方式"))
+    _redate(lx, _chain_docs(lx.column("tzgg"), "规范性文件目录")[0], dt.date(2025, 6, 10))
+    plant(Defect("lx-czj", "NORM-1", "现行有效规范性文件目录", "目录2025-06-10后未更新"))
+    for doc, day in zip(_chain_docs(by_id["xc-czj"].column("gkzn"), "指南"), (dt.date(2024, 5, 6), dt.date(2025, 3, 3)), strict=True):
+        _redate(by_id["xc-czj"], doc, day)
+    plant(Defect("xc-czj", "GUIDE-1", "政府信息公开指南", "指南2025-03-03后未更新"))
+    newest = max(by_id["jxi-czj"].column("gkzn").documents, key=lambda d: d.published)
+    newest.body = newest.body[:1]
+    plant(Defect("jxi-czj", "GUIDE-1", "政府信息公开指南", "指南未写明申请渠道"))
+
+    # ---------------------------------------------------------------- 网站检查
+    plant(Defect("xz-czj", "WEB-UPD-1", "/", "3个动态类栏目超过2周、通知公告和政策文件超过6个月未更新"))
+    plant(Defect("xz-czj", "WEB-UPD-4", "/", "10个应更新栏目未按期更新"))
+    for doc in by_id["xc-czj"].column("zfcg").documents[2:8:2]:
+        doc.undated_in_list = True
+    plant(Defect("xc-czj", "WEB-UPD-3", "col:zfcg", "3条采购信息未标注日期"))
+    messages = by_id["xc-zrzy"].column("zxly").documents
+    for doc, days in zip(messages[:3], (150, 40, 500), strict=True):  # late; still in time; outside the year
+        _redate(by_id["xc-zrzy"], doc, _workday_on_or_before(audit - dt.timedelta(days=days)))
+        doc.body = [f"留言时间：{doc.published.isoformat()}", "办理状态：尚未回复"]
+    plant(Defect("xc-zrzy", "WEB-INT-1", f"doc:{messages[0].id}", "留言150天未答复"))
+    doc = by_id["xz-zrzy"].column("zxly").documents[1]
+    _redate(by_id["xz-zrzy"], doc, _workday_on_or_before(audit - dt.timedelta(days=200)))
+    doc.body = [f"留言时间：{doc.published.isoformat()}", f"回复时间：{(doc.published + dt.timedelta(days=120)).isoformat()}",
+                "回复内容：已办理。"]
+    plant(Defect("xz-zrzy", "WEB-INT-1", f"doc:{doc.id}", "留言120天后才答复"))

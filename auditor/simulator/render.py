@@ -37,7 +37,35 @@ FILLER = [
     "本通知自发布之日起施行。执行中如遇问题，请及时向我局反映。",
     "联系人及电话：办公室，0563-2022000。",
 ]
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # a "scan": no text
+
+
+def text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF showing ``lines`` in the standard CJK font STSong-Light (not embedded,
+    UniGB-UCS2-H encoding), as budget and account attachments are: text a reader can extract."""
+    ops = ["BT", "/F1 11 Tf", "16 TL", "50 780 Td"]
+    ops += [f"<{line.encode('utf-16-be').hex().upper()}> Tj T*" for line in lines]
+    stream = "\n".join([*ops, "ET"]).encode("ascii")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-H/DescendantFonts[6 0 R]>>",
+        b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light"
+        b"/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)/Supplement 4>>/FontDescriptor 7 0 R>>",
+        b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]/ItalicAngle 0"
+        b"/Ascent 880/Descent -120/CapHeight 880/StemV 93>>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _env() -> Environment:
@@ -164,7 +192,7 @@ class _Site:
         policy = self.docs.get(doc.interpretation_of) if doc.interpretation_of and doc.links_back else None
         attachment_url = self.attachment_path(doc) if doc.attachment else None
         if attachment_url and not doc.attachment_broken:
-            self.files[attachment_url] = PDF_BYTES
+            self.files[attachment_url] = text_pdf(doc.attachment_text) if doc.attachment_text else PDF_BYTES
         self.render("detail", path=doc.path, column=column, doc=doc, subject=SUBJECT[self.bureau.kind],
                     paragraphs=paragraphs, interpretation=interpretation, policy=policy,
                     attachment_url=attachment_url,
@@ -189,6 +217,8 @@ def write_province(province: Province, out: Path) -> dict[str, Any]:
             target.write_bytes(data)
         for doc in bureau.documents:
             doc_paths[(bureau.id, f"doc:{doc.id}")] = doc.path
+        for column in bureau.columns:
+            doc_paths[(bureau.id, f"col:{column.slug}")] = column.path
         bureaus.append({
             "id": bureau.id, "name": bureau.name, "region": bureau.region, "level": bureau.level,
             "kind": bureau.kind, "credit_code": bureau.credit_code, "family": bureau.family,

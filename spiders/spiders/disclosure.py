@@ -15,13 +15,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from auditor.extract.document import parse_html
+from auditor.extract.attachments import attachment_kind, attachment_text
+from auditor.extract.document import page_text, parse_html, visible_text
 from auditor.extract.dynamic import ListSource
 from auditor.extract.encoding import decode
-from auditor.extract.listing import ListItem, is_blank_list, list_items, page_links, pagination
+from auditor.extract.listing import (
+    ListItem,
+    is_blank_list,
+    list_items,
+    page_links,
+    pagination,
+)
 from auditor.extract.metadata import Metadata, extract_metadata
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
@@ -192,6 +200,12 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._parse_source_page(bureau, response, column)
             return
         parsed = self._html(response, item)
+        if parsed is None and response.status == 200 and kind == "link":
+            content_type = item["content_type"]
+            if attachment_kind(response.url, content_type):
+                read = attachment_text(response.body, response.url, content_type)
+                yield {"_table": "attachments", "run_id": self.run_id, "bureau_id": bureau.id,
+                       "url": response.request.url, "text": read.text, "reason": read.reason}
         if parsed is None:
             if column is not None and kind == "list":
                 column.failed.add(response.request.url)
@@ -323,11 +337,14 @@ class DisclosureSpider(scrapy.Spider):
         metadata = metadata or extract_metadata(text)
         url = response.request.url
         record = metadata.to_dict()
+        scope = tree.xpath(profile.content) if profile.content else []
+        # content rules read the document's own text: its content area where the profile knows it
+        content = ("\n".join(page_text(etree.tostring(el, encoding="unicode")).lines for el in scope)
+                   if scope else metadata.text)
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
                **{k: v for k, v in record.items() if k not in ("raw", "conflicts")},
                "raw": record["raw"], "conflicts": record["conflicts"], "fetched_at": now(),
-               "profile": profile.name}
-        scope = tree.xpath(profile.content) if profile.content else []
+               "profile": profile.name, "text": visible_text(content)}
         nav = self.nav_urls.get(bureau.id, set())
         if scope:
             links = [link for el in scope for link in page_links(el, response.url)]
