@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u3000\u2002\u2003\u00a0]+")
 
@@ -78,6 +79,7 @@ def normalize_doc_no(text: str | None) -> str | None:
     return cleaned or None
 
 
+@lru_cache(maxsize=1 << 16)  # a bureau's documents repeat prefixes; the rules ask several times
 def parse_doc_no(text: str) -> DocNo:
     """Parse a 文号 into agency, year and number, naming each defect found."""
     cleaned = normalize_doc_no(text) or ""
@@ -115,6 +117,7 @@ def org_code_check_digit(first8: str) -> str | None:
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
+@lru_cache(maxsize=1 << 16)  # a bureau's documents repeat prefixes; the rules ask several times
 def org_code_valid(code: str) -> bool:
     return len(code) == 9 and org_code_check_digit(code[:8]) == code[8]
 
@@ -127,6 +130,7 @@ def usci_check_digit(first17: str) -> str | None:
     return _USCI_CHARS[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=1 << 16)  # a bureau's documents repeat prefixes; the rules ask several times
 def usci_valid(code: str) -> bool:
     return len(code) == 18 and usci_check_digit(code[:17]) == code[17]
 
@@ -161,6 +165,7 @@ INDEX_FORMATS: dict[str, re.Pattern[str]] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # a bureau's documents repeat prefixes; the rules ask several times
 def parse_index_no(text: str) -> IndexNo:
     """Parse a 索引号 against the known national formats; unknown formats are kept raw."""
     cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", text))

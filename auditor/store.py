@@ -79,8 +79,9 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 INDEXES = [
     ("pages", ["run_id", "bureau_id", "kind"]),
-    ("documents", ["run_id", "bureau_id"]),
-    ("list_items", ["run_id", "bureau_id"]),
+    # per-bureau reads in page order: without the order columns SQLite walks the whole run
+    ("documents", ["run_id", "bureau_id", "url"]),
+    ("list_items", ["run_id", "bureau_id", "column_url", "position"]),
     ("list_items", ["run_id", "url"]),
     ("links", ["run_id", "bureau_id"]),
     ("attachments", ["run_id", "bureau_id"]),

@@ -50,6 +50,14 @@ def _bad(tmp_path: Path, old: str, new: str) -> Path:
     ("  - id: RPT-1", "  - id: WEB-DOWN-1", "rules[1].id: duplicate rule id 'WEB-DOWN-1'"),
     ("params: {threshold: 5}", "params: {}", "kind blank_columns needs params/match ['threshold']"),
     ("applies_to: {level: any, kind: any}", "applies_to: {level: [town], kind: any}", "applies_to.level: must be 'any'"),
+    ("征收土地公告: '征收土地公告'}\n      period", "征收土地公告: '征收土地(公告'}\n      period",
+     "params.steps.征收土地公告: not a valid regular expression"),
+    ("period: {label: '公告期|公告时间|公告期限', min: 10, unit: working_days}",
+     "period: {label: '公告期', min: 10, unit: fortnights}", "params.period.unit: must be days or working_days"),
+    ('equation: "本年新收 + 上年结转 = 办理结果总计 + 结转下年度"', 'equation: "本年新收 + 上年结转 = 总数"',
+     "params.equation: must be 'a + b = c + d' over params.numbers (unknown: 总数)"),
+    ("params: {field: doc_no, validator: doc_no_year}", "params: {field: doc_no, validator: doc_no_yaer}",
+     "params.validator: unknown validator 'doc_no_yaer'"),
 ])
 def test_malformed_catalogue_is_refused(tmp_path, old, new, expected):
     path = _bad(tmp_path, old, new)

@@ -105,6 +105,9 @@ def test_report_pages(demo_audit):
     page = (out / "bureau" / "lx-zrzy.html").read_text(encoding="utf-8")
     assert "WEB-UPD-2" in page and "空白栏目" in page and "国办秘函〔2019〕19号" in page
     assert "整改建议" in page and "抓取于" in page
+    # a threshold not verified from a primary text is shown as such
+    page = (out / "bureau" / "jx-zrzy.html").read_text(encoding="utf-8")
+    assert "SUP-1" in page and "暂定参数：deadline" in page
 
 
 def test_crawl_covered_every_live_site(demo_audit, province):

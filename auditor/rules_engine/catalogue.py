@@ -12,6 +12,7 @@ import yaml
 from auditor.registry import KINDS as BUREAU_KINDS
 from auditor.registry import LEVELS
 from auditor.resources import catalogue_dir
+from auditor.workdays import read_overrides
 from auditor.yamlcheck import YamlChecker, YamlFileError, compose
 from auditor.yamlcheck import text as _text
 
@@ -109,6 +110,7 @@ def load_catalogue(paths: list[Path] | None = None) -> Catalogue:
     """Read every catalogue file (default: ``rules/*.yaml``); raise ``CatalogueError``."""
     from auditor.rules_engine.kinds import KINDS
 
+    explicit = bool(paths)
     paths = paths or sorted(catalogue_dir().glob("*.yaml"))
     problems: list[str] = []
     rules: list[Rule] = []
@@ -154,6 +156,12 @@ def load_catalogue(paths: list[Path] | None = None) -> Catalogue:
                     if missing:
                         checker.problem(node, f"rules[{i}]", f"kind {plain['kind']} needs params/match {missing}")
                         continue
+                    shape = kind.check(dict(plain.get("params") or {})) if kind.check else []
+                    for message in shape:
+                        checker.problem(values.get("params", (node,))[0], f"rules[{i}].{message.split(':')[0]}",
+                                        message.split(": ", 1)[1])
+                    if shape:
+                        continue
                     rules.append(Rule(
                         id=plain["id"], title=plain["title"], area=plain["area"], severity=plain["severity"],
                         kind=plain["kind"], basis=plain["basis"], expected=plain["expected"],
@@ -163,6 +171,11 @@ def load_catalogue(paths: list[Path] | None = None) -> Catalogue:
                         veto=bool(plain.get("veto", False)),
                         provisional=tuple(plain.get("provisional") or ()), source=where))
         problems.extend(checker.problems)
+    if not explicit:  # the shipped rules/ folder: its working-day calendar overrides too
+        try:
+            read_overrides(str(catalogue_dir() / "calendar"))
+        except YamlFileError as exc:
+            problems.extend(exc.problems)
     if not header and not problems:
         problems.append(f"{paths[0] if paths else catalogue_dir()}: no file has a 'catalogue:' header (id, title, version)")
     if problems:

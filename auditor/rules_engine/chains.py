@@ -17,7 +17,7 @@ from typing import Any
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext, Document
 from auditor.rules_engine.findings import Finding
-from auditor.rules_engine.kinds import _date, _selected, finding, kind, site
+from auditor.rules_engine.kinds import _date, _selected, finding, kind, regex_map, site, spec_keys
 from auditor.rules_engine.text_facts import (
     date_after,
     fold,
@@ -156,9 +156,24 @@ def _after(rule: Rule, ctx: BureauContext, key: str, chain: dict[str, list[Docum
     return checked
 
 
+def _check(p: dict[str, Any]) -> list[str]:
+    problems = regex_map(p, "steps") + regex_map(p, "elements")
+    steps = p.get("steps") if isinstance(p.get("steps"), dict) else {}
+    if p.get("step") not in steps:
+        problems.append(f"params.step: {p.get('step')!r} is not one of params.steps ({', '.join(steps)})")
+    problems += spec_keys(p, "period", ("label", "min", "unit")) + spec_keys(p, "lead", ("label", "min", "unit"))
+    problems += spec_keys(p, "delay", ("name", "label", "max", "unit"))
+    problems += spec_keys(p, "after", ("step", "label", "max", "unit"))
+    problems += spec_keys(p, "followed_by", ("step", "label", "grace_days"), units=False)
+    for key in ("after", "followed_by"):
+        if isinstance(p.get(key), dict) and p[key].get("step") not in steps:
+            problems.append(f"params.{key}.step: {p[key].get('step')!r} is not one of params.steps")
+    return problems
+
+
 @kind("chain", "Documents paired into chains by match.key (a named group 'key' in the title); "
       "params.step is checked with require / period / lead / delay / after / followed_by / elements.",
-      params=("steps", "step", "chain"), match=("key",))
+      params=("steps", "step", "chain"), match=("key",), check=_check)
 def chain(rule: Rule, ctx: BureauContext) -> list[Finding]:
     chains = _chains(rule, ctx)
     step, name = rule.params["step"], rule.params["chain"]

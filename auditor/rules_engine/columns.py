@@ -70,9 +70,9 @@ def unanswered_messages(rule: Rule, ctx: BureauContext) -> list[Finding]:
     findings, checked = [], 0
     for doc in messages:
         # a label/value pair where the page shows one, else the line in its text
-        asked = (next((to_date(doc.raw[k]) for k in asked_labels if doc.raw.get(k)), None)
+        asked = (next((to_date(doc.labels[k]) for k in asked_labels if doc.labels.get(k)), None)
                  or date_after(doc.text, asked_re) or _date(doc.published))
-        answered = (next((to_date(doc.raw[k]) for k in answered_labels if doc.raw.get(k)), None)
+        answered = (next((to_date(doc.labels[k]) for k in answered_labels if doc.labels.get(k)), None)
                     or date_after(doc.text, answered_re))
         if asked is None or asked < ctx.audit_date - dt.timedelta(days=window):
             continue

@@ -12,7 +12,7 @@ import re
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext
 from auditor.rules_engine.findings import Finding
-from auditor.rules_engine.kinds import _date, _selected, finding, kind, site
+from auditor.rules_engine.kinds import _date, _selected, finding, kind, regex_map, site
 from auditor.rules_engine.text_facts import fold, missing_elements, number_after
 
 
@@ -27,9 +27,19 @@ def _equation(text: str, numbers: dict[str, str], equation: str) -> tuple[bool |
     return left == right, f"{equation.replace(' ', '')}：{left} ≠ {right}（{shown}）" if left != right else shown
 
 
+def _elements_check(p: dict) -> list[str]:
+    problems = regex_map(p, "elements") + regex_map(p, "numbers")
+    if "equation" in p:
+        names = re.split(r"[+=]", str(p["equation"]))
+        unknown = [n.strip() for n in names if n.strip() not in (p.get("numbers") or {})]
+        if str(p["equation"]).count("=") != 1 or unknown:
+            problems.append(f"params.equation: must be 'a + b = c + d' over params.numbers (unknown: {', '.join(unknown)})")
+    return problems
+
+
 @kind("content_elements", "Each selected document's text (page and attachments) names every element "
       "(params.elements: name → regular expression) and, with params.numbers and params.equation, its "
-      "figures add up.", params=("elements",))
+      "figures add up.", params=("elements",), check=_elements_check)
 def content_elements(rule: Rule, ctx: BureauContext) -> list[Finding]:
     docs = _selected(rule, ctx)
     findings: list[Finding] = []
@@ -66,7 +76,7 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 @kind("recent_item", "The newest selected document exists, is at most params.max_months old, and "
-      "names params.elements if given.", params=("item", "max_months"))
+      "names params.elements if given.", params=("item", "max_months"), check=lambda p: regex_map(p, "elements"))
 def recent_item(rule: Rule, ctx: BureauContext) -> list[Finding]:
     item = rule.params["item"]
     dated = [(d, _date(d.published) or _date(d.list_date)) for d in _selected(rule, ctx)]

@@ -12,8 +12,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from auditor.extract.labels import LABELS
 from auditor.normalize import parse_index_no
 from auditor.store import Store
+
+
+_FIELD_LABELS: dict[str, list[str]] = {}
+for _label, (_name, _) in LABELS.items():
+    if _name:
+        _FIELD_LABELS.setdefault(_name, []).append(_label)
+_JSON_KEYS = {name: [f'"{label}":' for label in labels] for name, labels in _FIELD_LABELS.items()}
 
 
 @dataclass
@@ -32,7 +40,7 @@ class Document:
     list_date: str | None = None
     category: str | None = None
     subject: str | None = None
-    raw: dict[str, str] = field(default_factory=dict)  # label → value as shown
+    raw: dict[str, str] | str = field(default_factory=dict)  # label → value as shown (or its JSON, read lazily)
     text: str = ""  # the document's own text (its content area)
     attachments: list[dict[str, Any]] = field(default_factory=list)  # {url, text, reason}
     profile: str = "generic"  # the CMS profile the page was read with
@@ -40,6 +48,18 @@ class Document:
     @property
     def display_title(self) -> str:
         return self.title or self.list_title or self.url
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """``raw`` as a mapping; parsed on first use (most rules never need it)."""
+        return json.loads(self.raw or "{}") if isinstance(self.raw, str) else self.raw
+
+    def shows(self, name: str) -> bool:
+        """Whether the page shows a label of field ``name`` (even with an empty value: ``文号：``).
+        Read from the stored JSON by looking for the label as a key, without parsing it."""
+        if isinstance(self.raw, str):
+            return any(key in self.raw for key in _JSON_KEYS[name])
+        return any(label in self.raw for label in _FIELD_LABELS[name])
 
     @property
     def full_text(self) -> str:
@@ -80,9 +100,11 @@ class BureauContext:
     documents: list[Document]
     columns: list[Column]
     entries: list[ListEntry]
-    pages: dict[str, dict[str, Any]]  # url → page row (status, error, fetched_at)
+    pages: dict[str, dict[str, Any]]  # url → page row (status, error, fetched_at); detail pages read fine are
+    # not here (they are the documents): a million of them would double the reading
     links: list[dict[str, Any]]  # from_url, to_url, text, kind
     profiles_dir: str | None = None  # the registry's extra CMS profiles
+    selections: dict[tuple[str | None, ...], list[Document]] = field(default_factory=dict)  # see kinds._selected
 
     @cached_property
     def common_index_prefix(self) -> str | None:
@@ -98,19 +120,25 @@ class BureauContext:
     def crawl_complete(self) -> bool:
         return self.reachable and all(c.complete for c in self.columns)
 
+    @cached_property
+    def fetched(self) -> dict[str, str | None]:
+        """Fetch time by URL: pages read into ``pages`` and every document."""
+        times: dict[str, str | None] = {d.url: d.fetched_at for d in self.documents}
+        times.update({url: page.get("fetched_at") for url, page in self.pages.items()})
+        return times
+
     def evidence(self, url: str | None = None) -> dict[str, str | None]:
         url = url or (self.start or {}).get("url")
-        page = self.pages.get(url or "") or {}
-        return {"url": url, "fetched_at": page.get("fetched_at")}
+        return {"url": url, "fetched_at": self.fetched.get(url or "")}
 
 
-def load_context(store: Store, run_id: int, bureau_id: str, audit_date: dt.date) -> BureauContext:
-    run = store.run(run_id)
-    registry = json.loads(run["registry"])
-    bureau = next(b for b in registry["bureaus"] if b["id"] == bureau_id)
+def load_context(store: Store, run_id: int, bureau: dict[str, Any], audit_date: dt.date,
+                 profiles_dir: str | None = None) -> BureauContext:
+    """Read one bureau of one run (``bureau`` is its record in the run's registry snapshot)."""
+    bureau_id = bureau["id"]
     pages = {row["url"]: row for row in store.rows(
-        "SELECT url, kind, status, error, fetched_at, attempts FROM pages WHERE run_id = ? AND bureau_id = ?",
-        [run_id, bureau_id])}
+        "SELECT url, kind, status, error, fetched_at, attempts FROM pages WHERE run_id = ? AND bureau_id = ? "
+        "AND NOT (kind = 'detail' AND status = 200)", [run_id, bureau_id])}
     start_urls = bureau["start_urls"]
     start = next((pages[u] for u in start_urls if u in pages), None)
     columns = {row["url"]: Column(row["url"], row["name"], row["items"], bool(row["complete"]))
@@ -138,16 +166,19 @@ def load_context(store: Store, run_id: int, bureau_id: str, audit_date: dt.date)
     for entry in entries:
         listed.setdefault(entry.url, []).append(entry)
     documents = []
-    for row in store.rows("SELECT * FROM documents WHERE run_id = ? AND bureau_id = ? ORDER BY url", [run_id, bureau_id]):
-        seen = listed.get(row["url"], [])
+    rows = store.db.execute(  # plain tuples: the largest read of an evaluation
+        "SELECT url, title, index_no, doc_no, published, written, publisher, validity, fetched_at, "
+        "category, subject, raw, text, profile FROM documents WHERE run_id = ? AND bureau_id = ? ORDER BY url",
+        [run_id, bureau_id])
+    for (url, title, index_no, doc_no, published, written, publisher, validity, fetched_at,
+         category, subject, raw, text, profile) in rows:
+        seen = listed.get(url, [])
         documents.append(Document(
-            url=row["url"], title=row["title"], index_no=row["index_no"], doc_no=row["doc_no"],
-            published=row["published"], written=row["written"], publisher=row["publisher"],
-            validity=row["validity"], fetched_at=row["fetched_at"],
+            url=url, title=title, index_no=index_no, doc_no=doc_no, published=published, written=written,
+            publisher=publisher, validity=validity, fetched_at=fetched_at,
             columns=[e.column for e in seen], list_title=seen[0].title if seen else None,
-            list_date=seen[0].date if seen else None, category=row["category"], subject=row["subject"],
-            raw=json.loads(row["raw"] or "{}"), text=row["text"] or "",
-            attachments=attached.get(row["url"], []), profile=row["profile"] or "generic"))
+            list_date=seen[0].date if seen else None, category=category, subject=subject,
+            raw=raw or "{}", text=text or "", attachments=attached.get(url, []), profile=profile or "generic"))
     return BureauContext(bureau=bureau, audit_date=audit_date, start=start, documents=documents,
                          columns=list(columns.values()), entries=entries, pages=pages, links=links,
-                         profiles_dir=registry.get("profiles"))
+                         profiles_dir=profiles_dir)

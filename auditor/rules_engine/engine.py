@@ -8,6 +8,7 @@ covered by an unexpired waiver → ``na`` with the reason; site unreachable → 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 from auditor.rules_engine.catalogue import Catalogue, Rule
@@ -49,10 +50,13 @@ def evaluate_run(store: Store, run_id: int, catalogue: Catalogue, *,
     """Evaluate every bureau of ``run_id`` and replace that run's findings in the store."""
     run = store.run(run_id)
     audit_date = dt.date.fromisoformat(run["audit_date"])
+    registry = json.loads(run["registry"])  # read once: with a thousand bureaus it is large
+    records = {b["id"]: b for b in registry["bureaus"]}
     bureau_ids = [row["id"] for row in store.rows("SELECT id FROM bureaus WHERE run_id = ? ORDER BY rowid", [run_id])]
     findings: list[Finding] = []
     for n, bureau_id in enumerate(bureau_ids, 1):
-        findings.extend(evaluate_bureau(catalogue, load_context(store, run_id, bureau_id, audit_date)))
+        ctx = load_context(store, run_id, records[bureau_id], audit_date, registry.get("profiles"))
+        findings.extend(evaluate_bureau(catalogue, ctx))
         if on_bureau:
             on_bureau(bureau_id, n, len(bureau_ids))
     with store.transaction():

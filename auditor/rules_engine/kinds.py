@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from auditor.extract.labels import FIELD_NAMES, LABELS
+from auditor.extract.labels import FIELD_NAMES
 from auditor.normalize import (
     DOCNO_NONE,
     org_code_valid,
@@ -30,6 +31,9 @@ from auditor.workdays import CalendarGap, working_days_between
 Evaluator = Callable[[Rule, BureauContext], list[Finding]]
 
 
+Checker = Callable[[dict[str, Any]], list[str]]  # params → problems ("params.x: ...")
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -37,16 +41,49 @@ class Kind:
     description: str
     required_params: tuple[str, ...] = ()
     required_match: tuple[str, ...] = ()
+    check: Checker | None = None  # validates the params' shape when the catalogue is loaded
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, description: str, params: tuple[str, ...] = (), match: tuple[str, ...] = ()):
+def kind(name: str, description: str, params: tuple[str, ...] = (), match: tuple[str, ...] = (),
+         check: Checker | None = None):
     def register(fn: Evaluator) -> Evaluator:
-        KINDS[name] = Kind(name, fn, description, params, match)
+        KINDS[name] = Kind(name, fn, description, params, match, check)
         return fn
     return register
+
+
+def regex_map(params: dict[str, Any], key: str) -> list[str]:
+    """Problems with ``params[key]`` as a mapping of name → regular expression (absent is fine)."""
+    value = params.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [f"params.{key}: must be a mapping of name: regular expression"]
+    problems = []
+    for name, pattern in value.items():
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problems.append(f"params.{key}.{name}: not a valid regular expression: {exc}")
+    return problems
+
+
+def spec_keys(params: dict[str, Any], key: str, required: tuple[str, ...], units: bool = True) -> list[str]:
+    """Problems with ``params[key]`` as a mapping holding ``required`` keys (and a known unit)."""
+    value = params.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [f"params.{key}: must be a mapping with {', '.join(required)}"]
+    problems = [f"params.{key}.{k}: required key is missing" for k in required if k not in value]
+    if units and value.get("unit") not in ("days", "working_days"):
+        problems.append(f"params.{key}.unit: must be days or working_days")
+    if "label" in value:
+        problems += regex_map({key: {"label": value["label"]}}, key)
+    return problems
 
 
 def finding(rule: Rule, ctx: BureauContext, status: str, subject: str, *, message: str = "",
@@ -56,7 +93,8 @@ def finding(rule: Rule, ctx: BureauContext, status: str, subject: str, *, messag
         bureau=ctx.bureau["id"], rule=rule.id, status=status, severity=rule.severity,
         rule_title=rule.title, subject=subject, message=message, expected=rule.expected, found=found,
         documents=[d.ref() for d in documents or []], evidence=ctx.evidence(evidence_url),
-        basis=rule.basis, advice=rule.advice, area=rule.area, veto=rule.veto, details=details)
+        basis=rule.basis, advice=rule.advice, area=rule.area, veto=rule.veto,
+        details={**details, "provisional": list(rule.provisional)} if rule.provisional else details)
 
 
 def site(ctx: BureauContext) -> str:
@@ -69,6 +107,7 @@ def _passed(rule: Rule, ctx: BureauContext, checked: int, message: str) -> list[
     return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{checked}条信息，未发现问题", checked=checked)]
 
 
+@lru_cache(maxsize=1 << 14)
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -107,9 +146,11 @@ def blank_columns(rule: Rule, ctx: BureauContext) -> list[Finding]:
 def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
     broken = []
     checked = 0
+    documents = {d.url for d in ctx.documents}  # detail pages read fine (not in ctx.pages)
     for link in ctx.links:
         page = ctx.pages.get(link["to_url"])
         if page is None:
+            checked += link["to_url"] in documents
             continue
         checked += 1
         status = page.get("status")
@@ -240,8 +281,17 @@ VALIDATORS: dict[str, Callable[[str, Document, BureauContext], str | None]] = {
 }
 
 
+def _field_format_check(params: dict[str, Any]) -> list[str]:
+    problems = []
+    if params.get("validator") not in VALIDATORS:
+        problems.append(f"params.validator: unknown validator {params.get('validator')!r} (known: {', '.join(VALIDATORS)})")
+    if params.get("field") not in FIELD_NAMES:
+        problems.append(f"params.field: unknown field {params.get('field')!r} (known: {', '.join(FIELD_NAMES)})")
+    return problems
+
+
 @kind("field_format", "A metadata field, where present, is well formed (validators: "
-      + ", ".join(VALIDATORS) + ").", params=("field", "validator"))
+      + ", ".join(VALIDATORS) + ").", params=("field", "validator"), check=_field_format_check)
 def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
     name, validate = rule.params["field"], VALIDATORS[rule.params["validator"]]
     findings, checked = [], 0
@@ -258,7 +308,15 @@ def field_format(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 def _selected(rule: Rule, ctx: BureauContext) -> list[Document]:
-    """The documents a rule's ``match`` selects by column and/or title (all when it has neither)."""
+    """The documents a rule's ``match`` selects by column and/or title (all when it has neither).
+    Rules often share a match (a chain's rules): each selection is made once per bureau."""
+    key = tuple(rule.match.get(k) for k in ("column", "title", "exclude_title"))
+    if key not in ctx.selections:
+        ctx.selections[key] = _select(rule, ctx)
+    return ctx.selections[key]
+
+
+def _select(rule: Rule, ctx: BureauContext) -> list[Document]:
     column = re.compile(rule.match["column"]) if "column" in rule.match else None
     title = re.compile(rule.match["title"]) if "title" in rule.match else None
     exclude = re.compile(rule.match["exclude_title"]) if "exclude_title" in rule.match else None
@@ -276,7 +334,9 @@ def _selected(rule: Rule, ctx: BureauContext) -> list[Document]:
 
 @kind("required_fields", "Every selected document shows the fields (a list, or 'profile': the CMS "
       "profile's required fields); one finding per site listing the documents that do not.",
-      params=("fields",))
+      params=("fields",),
+      check=lambda p: [] if p.get("fields") == "profile" or (isinstance(p.get("fields"), list) and set(p["fields"]) <= FIELD_NAMES.keys())
+      else [f"params.fields: must be 'profile' or a list of {', '.join(FIELD_NAMES)}"])
 def required_fields(rule: Rule, ctx: BureauContext) -> list[Finding]:
     from auditor.profiles import load_profiles
 
@@ -288,8 +348,7 @@ def required_fields(rule: Rule, ctx: BureauContext) -> list[Finding]:
     for doc in docs:
         fields = (list(profiles[doc.profile].required_fields) if wanted == "profile" and doc.profile in profiles
                   else [] if wanted == "profile" else list(wanted))
-        shown = {LABELS[label][0] for label in doc.raw if label in LABELS}
-        missing = [f for f in fields if not getattr(doc, f) and (by_value or f not in shown)]
+        missing = [f for f in fields if not getattr(doc, f) and (by_value or not doc.shows(f))]
         if missing:
             lacking.append((doc, missing))
     if not docs:
