@@ -51,6 +51,7 @@ class Bureau:
     parent: str | None = None
     index_pattern: str | None = None
     domains: tuple[str, ...] = ()
+    approvals: dict[str, dt.date] = field(default_factory=dict)  # 批复 dates by item (budget_2026 …)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -63,6 +64,7 @@ class Bureau:
             "kind": self.kind, "credit_code": self.credit_code, "start_urls": list(self.start_urls),
             "profile": self.profile, "parent": self.parent, "index_pattern": self.index_pattern,
             "domains": list(self.domains),
+            "approvals": {k: v.isoformat() for k, v in self.approvals.items()},
             "waivers": [{"rule": w.rule, "reason": w.reason,
                          "until": w.until.isoformat() if w.until else None} for w in self.waivers],
         }
@@ -116,6 +118,12 @@ def _regex(value: Any) -> str | None:
     return None
 
 
+def _approvals(value: Any) -> str | None:
+    ok = isinstance(value, dict) and all(isinstance(k, str) and re.fullmatch(r"[a-z]+_\d{4}", k)
+                                          and isinstance(v, dt.date) for k, v in value.items())
+    return None if ok else "must map item_YEAR (e.g. budget_2026, accounts_2025) to a 批复 date YYYY-MM-DD"
+
+
 def _str_list(value: Any) -> str | None:
     ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     return None if ok else "must be a list of strings"
@@ -137,6 +145,7 @@ BUREAU_KEYS = {
     "parent": (False, _str),
     "index_pattern": (False, _regex),
     "domains": (False, _str_list),
+    "approvals": (False, _approvals),
 }
 WAIVER_KEYS = {"rule": (True, _str), "reason": (True, _str), "until": (False, _date)}
 
@@ -195,6 +204,7 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
                     waivers=tuple(waivers), parent=plain.get("parent"),
                     index_pattern=plain.get("index_pattern"),
                     domains=tuple(d.lower() for d in plain.get("domains", [])),
+                    approvals=dict(plain.get("approvals") or {}),
                 ))
     profiles_dir = _profiles_dir(checker, top.get("profiles"))
     if profiles_dir is not False:

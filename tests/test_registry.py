@@ -56,6 +56,7 @@ def test_audit_date_defaults_to_today(tmp_path):
     (("{rule: MIN-1, reason: 本县无矿业权出让, until: 2027-12-31}", "{rule: MIN-1, until: soon}"),
      ":13: bureaus[0].waivers[0].until: must be a date"),
     (("province: 安徽省", "province: [安徽省"), ":2: (syntax)"),
+    (("    profile: auto", "    approvals: {budget: 2026-02-10}"), ":11: bureaus[0].approvals: must map item_YEAR"),
 ])
 def test_errors_name_file_line_key(tmp_path, change, expected):
     path = write(tmp_path, GOOD.replace(*change))

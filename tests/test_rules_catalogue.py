@@ -187,6 +187,15 @@ def test_budget_and_accounts_deadlines():
     assert (statuses(ctx, "FIN-1"), statuses(ctx, "FIN-2")) == (["fail"], ["fail"])
 
 
+def test_budget_deadline_from_the_approval_date():
+    budget = in_column("财政预决算", 1, "某局2026年部门预算", published="2026-03-01")
+    entries = [ListEntry(budget.url, budget.title, budget.published, "财政预决算")]
+    approved = {"approvals": {"budget_2026": "2026-02-01"}}  # 20 days → 2026-02-21: published late
+    assert statuses(context([budget], entries=entries, bureau=approved), "FIN-1") == ["fail"]
+    approved = {"approvals": {"budget_2026": "2026-02-15"}}
+    assert statuses(context([budget], entries=entries, bureau=approved), "FIN-1") == ["pass"]
+
+
 SANGONG = "因公出国(境)费1万元，公务用车购置费0万元，公务用车运行费5万元，公务接待费2万元。与上年相比减少1万元，主要是压减支出。"
 
 

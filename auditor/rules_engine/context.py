@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.extract.labels import LABELS
 from auditor.normalize import parse_index_no
@@ -84,8 +84,7 @@ class Column:
     undated: int = 0  # items listed without any date
 
 
-@dataclass
-class ListEntry:
+class ListEntry(NamedTuple):  # a tuple: a bureau has thousands
     url: str
     title: str
     date: str | None
@@ -121,6 +120,33 @@ class BureauContext:
         return self.reachable and all(c.complete for c in self.columns)
 
     @cached_property
+    def by_column(self) -> dict[str, list[int]]:
+        """Positions in ``documents`` by the name of each column that lists them."""
+        positions: dict[str, list[int]] = {}
+        for i, doc in enumerate(self.documents):
+            for name in doc.columns:
+                positions.setdefault(name, []).append(i)
+        return positions
+
+    @cached_property
+    def outgoing(self) -> dict[str, set[str]]:
+        """Content links (a document's own links) by source page."""
+        links: dict[str, set[str]] = {}
+        for link in self.links:
+            if link["kind"] == "content":
+                links.setdefault(link["from_url"], set()).add(link["to_url"])
+        return links
+
+    @cached_property
+    def incoming(self) -> dict[str, set[str]]:
+        """Content links by target page."""
+        links: dict[str, set[str]] = {}
+        for source, targets in self.outgoing.items():
+            for target in targets:
+                links.setdefault(target, set()).add(source)
+        return links
+
+    @cached_property
     def fetched(self) -> dict[str, str | None]:
         """Fetch time by URL: pages read into ``pages`` and every document."""
         times: dict[str, str | None] = {d.url: d.fetched_at for d in self.documents}
@@ -144,16 +170,20 @@ def load_context(store: Store, run_id: int, bureau: dict[str, Any], audit_date: 
     columns = {row["url"]: Column(row["url"], row["name"], row["items"], bool(row["complete"]))
                for row in store.rows("SELECT * FROM columns WHERE run_id = ? AND bureau_id = ?", [run_id, bureau_id])}
     entries = []
-    for r in store.rows("SELECT * FROM list_items WHERE run_id = ? AND bureau_id = ? ORDER BY column_url, position",
-                        [run_id, bureau_id]):
-        column = columns.get(r["column_url"])
-        entries.append(ListEntry(r["url"], r["title"], r["date"], column.name if column else ""))
+    newest: dict[str, str] = {}
+    for column_url, url, title, date in store.db.execute(
+            "SELECT column_url, url, title, date FROM list_items WHERE run_id = ? AND bureau_id = ? "
+            "ORDER BY column_url, position", [run_id, bureau_id]):
+        column = columns.get(column_url)
+        entries.append(ListEntry(url, title, date, column.name if column else ""))
         if column is None:
             continue
-        if not r["date"]:
+        if not date:
             column.undated += 1
-        elif column.newest is None or r["date"] > column.newest.isoformat():
-            column.newest = dt.date.fromisoformat(r["date"])
+        elif date > newest.get(column_url, ""):
+            newest[column_url] = date
+    for column_url, date in newest.items():
+        columns[column_url].newest = dt.date.fromisoformat(date)
     attachments = {row["url"]: row for row in store.rows(
         "SELECT url, text, reason FROM attachments WHERE run_id = ? AND bureau_id = ?", [run_id, bureau_id])}
     links = store.rows("SELECT from_url, to_url, text, kind FROM links WHERE run_id = ? AND bureau_id = ?",

@@ -11,7 +11,7 @@ FORMAT = """\
 A catalogue is YAML in `rules/`. One file carries the header; any number of files add rules.
 
 ```yaml
-catalogue: {id: zwgk-anhui, title: 政务公开合规检查目录（安徽试行）, version: "2026.11.1"}
+catalogue: {id: zwgk-anhui, title: 政务公开合规检查目录（安徽试行）, version: "2026.11.2"}
 rules:
   - id: META-DATE-2                 # exactly as in the rule contract (findings and exports use it)
     title: 成文后20个工作日内公开       # shown in reports
@@ -29,8 +29,57 @@ rules:
 ```
 
 Every finding records the catalogue `version` it was evaluated under. A malformed catalogue is
-refused with `file:line: key: message` for every problem (`auditor rules check FILE`).
+refused with `file:line: key: message` for every problem (`auditor rules check FILE`), including
+the shape of each kind's `params` (a chain's step patterns, units, equation names).
+
+### Chains
+
+A `chain` rule pairs documents into chains by a key taken from their titles (`match.key`, a named
+group `key`: `2026年第3批次`, `2026G008号宗地`, `《某办法》`), names the steps by title patterns
+(`params.steps`) and checks one step (`params.step`) with any of:
+
+```yaml
+require: true                                   # every chain has this step (else fail, subject = the key)
+period: {label: '公告期|公告时间', min: 10, unit: working_days}   # "公告期：A至B" in its text, both ends counted
+lead: {label: '挂牌时间', min: 20, unit: days}   # published at least 20 days before the date after the label
+delay: {name: 批准时间, label: '批准时间', max: 15, unit: working_days}   # at most 15 WD after that date
+after: {step: 出让公告, label: '挂牌时间', max: 10, unit: working_days}   # follows the earlier step's period end
+followed_by: {step: 批后公布, label: '公示期', grace_days: 180}   # a later step exists once the period ended
+elements: {批准机关: '批准机关', 批准文号: '批准文号'}                 # names every element
+```
+
+Titles and texts are NFKC-folded before matching (full-width `（` becomes `(`).
+
+### Content
+
+A document's text is its page's content area (the CMS profile's `content` XPath, else the page's
+visible text) plus the text of every PDF or DOCX attachment it links to (pypdf, python-docx). A
+check that needs text the auditor could not read (a scan without a text layer, OFD, a damaged
+file) is `untestable` with the reason, never `fail`.
+
+### Working days
+
+`unit: working_days` counts PRC working days with 调休 (chinese-calendar). A year it does not
+cover is `untestable` with the reason; add a newly announced year in `rules/calendar/*.yaml`:
+
+```yaml
+- year: 2027
+  holidays: [2027-01-01, 2027-02-16]   # days off
+  workdays: [2027-02-07]               # make-up working days (调休)
+```
+
+### Applicability, waivers, outcome
+
+`applies_to` limits a rule to bureau levels and kinds (else `na`). A waiver in the site registry
+(`waivers: [{rule, reason, until}]`) turns a result into `na` with the reason until it expires. A
+bureau with any failed veto rule is predicted 不合格 for the quarterly inspection, with the
+deciding findings listed. Parameters listed under `provisional` are shown as 暂定 in reports.
 """
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell (regular expressions hold '|')."""
+    return text.replace("|", "\\|")
 
 
 def markdown(catalogue: Catalogue) -> str:
@@ -48,10 +97,10 @@ def markdown(catalogue: Catalogue) -> str:
     for r in catalogue.rules:
         params = ", ".join(f"{k}={v}" + (" (provisional)" if k in r.provisional else "") for k, v in r.params.items())
         lines.append(f"| {r.id} | {r.title} | {r.area} | {r.severity} | {'是' if r.veto else ''} | "
-                     f"`{r.kind}` | {params} | {r.basis} |")
+                     f"`{r.kind}` | {_cell(params)} | {_cell(r.basis)} |")
     lines += ["", "## Rule kinds", "", "| kind | what it checks | params | match |", "|---|---|---|---|"]
     for kind in KINDS.values():
-        lines.append(f"| `{kind.name}` | {kind.description} | {', '.join(kind.required_params)} | "
+        lines.append(f"| `{kind.name}` | {_cell(kind.description)} | {', '.join(kind.required_params)} | "
                      f"{', '.join(kind.required_match)} |")
     lines += ["", FORMAT]
     return "\n".join(lines)

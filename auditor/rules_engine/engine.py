@@ -8,7 +8,10 @@ covered by an unexpired waiver → ``na`` with the reason; site unreachable → 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections.abc import Callable
 
 from auditor.rules_engine.catalogue import Catalogue, Rule
@@ -45,6 +48,21 @@ def evaluate_bureau(catalogue: Catalogue, ctx: BureauContext) -> list[Finding]:
     return findings
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while bureaus are evaluated: contexts and findings
+    hold no reference cycles (reference counting frees each bureau's context), and the
+    collector's passes over a growing heap cost about a tenth of the time (bench/rules.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 def evaluate_run(store: Store, run_id: int, catalogue: Catalogue, *,
                  on_bureau: Callable[[str, int, int], None] | None = None) -> list[Finding]:
     """Evaluate every bureau of ``run_id`` and replace that run's findings in the store."""
@@ -54,11 +72,12 @@ def evaluate_run(store: Store, run_id: int, catalogue: Catalogue, *,
     records = {b["id"]: b for b in registry["bureaus"]}
     bureau_ids = [row["id"] for row in store.rows("SELECT id FROM bureaus WHERE run_id = ? ORDER BY rowid", [run_id])]
     findings: list[Finding] = []
-    for n, bureau_id in enumerate(bureau_ids, 1):
-        ctx = load_context(store, run_id, records[bureau_id], audit_date, registry.get("profiles"))
-        findings.extend(evaluate_bureau(catalogue, ctx))
-        if on_bureau:
-            on_bureau(bureau_id, n, len(bureau_ids))
+    with _without_cycle_collection():
+        for n, bureau_id in enumerate(bureau_ids, 1):
+            ctx = load_context(store, run_id, records[bureau_id], audit_date, registry.get("profiles"))
+            findings.extend(evaluate_bureau(catalogue, ctx))
+            if on_bureau:
+                on_bureau(bureau_id, n, len(bureau_ids))
     with store.transaction():
         store.db.execute("DELETE FROM findings WHERE run_id = ?", [run_id])
         store.db["findings"].insert_all([f.to_row(run_id) for f in findings])

@@ -170,14 +170,19 @@ def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 # ---------------------------------------------------------------------------- presence in a period
 @kind("periodic_item", "A yearly item (titles matching match.title, whose group 'year' is params.year: "
-      "'last' or 'this') is listed by its deadline (params.deadline, or deadline_department and "
-      "deadline_government, MM-DD of the audit year).", params=("item",), match=("title",))
+      "'last' or 'this') is listed by its deadline: params.within_days after the bureau's 批复 date "
+      "(registry approvals: {params.approval}_{year}) where given, else params.deadline (or "
+      "deadline_department and deadline_government), MM-DD of the audit year.", params=("item",), match=("title",))
 def periodic_item(rule: Rule, ctx: BureauContext) -> list[Finding]:
     year = ctx.audit_date.year - (1 if rule.params.get("year", "last") == "last" else 0)
     key = "deadline" if "deadline" in rule.params else (
         "deadline_government" if ctx.bureau["kind"] == "government" else "deadline_department")
     month, day = (int(x) for x in str(rule.params[key]).split("-"))
     deadline = dt.date(ctx.audit_date.year, month, day)
+    # a 批复 date from the registry beats the fixed deadline: "within N days of approval"
+    approved = (ctx.bureau.get("approvals") or {}).get(f"{rule.params.get('approval')}_{year}")
+    if approved and "within_days" in rule.params:
+        deadline = _date(approved) + dt.timedelta(days=int(rule.params["within_days"]))
     subject = str(rule.params["item"]).format(year=year)
     if ctx.audit_date <= deadline:
         return [finding(rule, ctx, "na", subject, message=f"检查日未过法定期限（{deadline.isoformat()}）")]
@@ -320,16 +325,12 @@ def _select(rule: Rule, ctx: BureauContext) -> list[Document]:
     column = re.compile(rule.match["column"]) if "column" in rule.match else None
     title = re.compile(rule.match["title"]) if "title" in rule.match else None
     exclude = re.compile(rule.match["exclude_title"]) if "exclude_title" in rule.match else None
-    chosen = []
-    for doc in ctx.documents:
-        if column and not any(column.search(c) for c in doc.columns):
-            continue
-        if title and not title.search(doc.display_title):
-            continue
-        if exclude and exclude.search(doc.display_title):
-            continue
-        chosen.append(doc)
-    return chosen
+    candidates = ctx.documents
+    if column:  # the pattern is tried on the few column names, not on every document
+        positions = sorted({i for name, found in ctx.by_column.items() if column.search(name) for i in found})
+        candidates = [ctx.documents[i] for i in positions]
+    return [doc for doc in candidates
+            if not (title and not title.search(doc.display_title)) and not (exclude and exclude.search(doc.display_title))]
 
 
 @kind("required_fields", "Every selected document shows the fields (a list, or 'profile': the CMS "
@@ -437,33 +438,25 @@ def deadline(rule: Rule, ctx: BureauContext) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------- linkage
-def _outgoing(ctx: BureauContext) -> dict[str, set[str]]:
-    outgoing: dict[str, set[str]] = {}
-    for link in ctx.links:
-        if link["kind"] == "content":
-            outgoing.setdefault(link["from_url"], set()).add(link["to_url"])
-    return outgoing
-
-
 def _counterparts(rule: Rule, ctx: BureauContext) -> set[str]:
-    column, title = re.compile(rule.match["counterpart_column"]), re.compile(rule.match["counterpart_title"])
-    return {d.url for d in ctx.documents
-            if any(column.search(c) for c in d.columns) or title.search(d.display_title)}
+    key = ("counterparts", rule.match["counterpart_column"], rule.match["counterpart_title"])
+    if key not in ctx.selections:
+        column, title = re.compile(rule.match["counterpart_column"]), re.compile(rule.match["counterpart_title"])
+        ctx.selections[key] = [d for d in ctx.documents
+                               if any(column.search(c) for c in d.columns) or title.search(d.display_title)]
+    return {d.url for d in ctx.selections[key]}
 
 
 @kind("counterpart_delay", "A matched document's linked counterpart (a 解读, linked either way) is "
       "published within params.limit working days of it.", params=("limit",),
       match=("column", "exclude_title", "counterpart_column", "counterpart_title"))
 def counterpart_delay(rule: Rule, ctx: BureauContext) -> list[Finding]:
-    column, exclude = re.compile(rule.match["column"]), re.compile(rule.match["exclude_title"])
     limit = int(rule.params["limit"])
     docs = {d.url: d for d in ctx.documents}
-    counterparts, outgoing = _counterparts(rule, ctx), _outgoing(ctx)
+    counterparts, outgoing, incoming = _counterparts(rule, ctx), ctx.outgoing, ctx.incoming
     findings, checked = [], 0
-    for doc in ctx.documents:
-        if not any(column.search(c) for c in doc.columns) or exclude.search(doc.display_title):
-            continue
-        linked = (outgoing.get(doc.url, set()) & counterparts) | {c for c in counterparts if doc.url in outgoing.get(c, set())}
+    for doc in _selected(rule, ctx):
+        linked = (outgoing.get(doc.url, set()) | incoming.get(doc.url, set())) & counterparts
         start = _date(doc.published)
         dated = [(d, _date(d.published)) for u in sorted(linked) if (d := docs.get(u))]
         dated = [(d, day) for d, day in dated if day]
@@ -488,7 +481,7 @@ def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
     column = re.compile(rule.match["column"])
     exclude = re.compile(rule.match["exclude_title"])
     docs = {d.url: d for d in ctx.documents}
-    counterparts, outgoing = _counterparts(rule, ctx), _outgoing(ctx)
+    counterparts, outgoing, incoming = _counterparts(rule, ctx), ctx.outgoing, ctx.incoming
     findings, checked = [], 0
     listed = {e.url for e in ctx.entries if column.search(e.column) and not exclude.search(e.title)}
     for url in sorted(listed):
@@ -499,7 +492,7 @@ def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
             continue
         checked += 1
         to = outgoing.get(url, set()) & counterparts
-        back = {c for c in counterparts if url in outgoing.get(c, set())}
+        back = incoming.get(url, set()) & counterparts
         if to & back:
             continue
         if to or back:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 DATE = r"(?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?"
 _DATE_PARTS = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 WITHIN = 60  # characters between a label and its value
 
 
+@lru_cache(maxsize=1 << 14)  # titles are folded by several rules
 def fold(text: str) -> str:
     """Full-width digits and punctuation to ASCII, so patterns see one spelling."""
     return unicodedata.normalize("NFKC", text)
