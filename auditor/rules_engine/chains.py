@@ -17,7 +17,15 @@ from typing import Any
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext, Document
 from auditor.rules_engine.findings import Finding
-from auditor.rules_engine.kinds import _date, _selected, finding, kind, regex_map, site, spec_keys
+from auditor.rules_engine.kinds import (
+    _date,
+    _selected,
+    finding,
+    kind,
+    regex_map,
+    site,
+    spec_keys,
+)
 from auditor.rules_engine.text_facts import (
     date_after,
     fold,

@@ -16,7 +16,6 @@ from auditor.extract.labels import LABELS
 from auditor.normalize import parse_index_no
 from auditor.store import Store
 
-
 _FIELD_LABELS: dict[str, list[str]] = {}
 for _label, (_name, _) in LABELS.items():
     if _name:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from collections.abc import Callable
 
 from auditor.rules_engine.catalogue import Catalogue, Rule
 from auditor.rules_engine.context import BureauContext, load_context
