@@ -2,7 +2,7 @@
 
 ``audit`` runs every stage (registry → crawl → store → rules → findings → report); ``crawl``,
 ``evaluate`` and ``report`` run one stage each; ``simulate`` and ``demo`` build and serve the
-built-in demo province; ``extract`` reads one page's metadata. Exit codes: 0 success, 1 the
+built-in demo province; ``serve`` browses a store's audits; ``extract`` reads one page's metadata. Exit codes: 0 success, 1 the
 work failed, 2 bad input (registry, catalogue, arguments).
 """
 
@@ -22,7 +22,8 @@ from auditor.extract.metadata import extract_page
 from auditor.profiles import detect
 from auditor.progress import Progress
 from auditor.registry import Registry, RegistryError, load_registry
-from auditor.report import write_report
+from auditor.reporting import write_report
+from auditor.reporting.notices import find_chromium
 from auditor.rules_engine.catalogue import Catalogue, CatalogueError, load_catalogue
 from auditor.rules_engine.engine import evaluate_run
 from auditor.store import Store
@@ -89,21 +90,22 @@ def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progres
 
 
 def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
-          progress: Progress) -> Path:
+          progress: Progress, pdf: bool = False) -> Path:
     """The whole job: crawl, evaluate and report one new run; return the province page."""
     run_id = _start_run(store, registry, catalogue, only)
     progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
     stats = _crawl(store, registry, run_id, only, progress)
     stats["findings"] = _evaluate(store, run_id, catalogue, progress)
     store.finish_run(run_id, "completed", stats)
-    return write_report(store, run_id, out)
+    return write_report(store, run_id, out, pdf=pdf)
 
 
 # ---------------------------------------------------------------------------- commands
 def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
     registry, catalogue = _registry(args.sites), _catalogue()
     store = Store(args.db)
-    index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress)
+    index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress,
+                  pdf=args.pdf)
     print(index)
     return 0
 
@@ -137,7 +139,25 @@ def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> int:
 
 def cmd_report(args: argparse.Namespace, progress: Progress) -> int:
     store = Store(args.db)
-    print(write_report(store, _run_id(store, args.run), Path(args.out)))
+    print(write_report(store, _run_id(store, args.run), Path(args.out), pdf=args.pdf))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.reporting.serve import make_server
+
+    try:
+        server = make_server(Path(args.db), args.host, args.port)
+    except (FileNotFoundError, OSError) as exc:
+        raise UsageError(f"auditor serve: {exc}") from exc
+    print(f"http://{args.host}:{server.server_address[1]}/", flush=True)
+    progress.done("serving the store's audits; press Ctrl-C to stop")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
 
 
@@ -171,7 +191,8 @@ def cmd_demo(args: argparse.Namespace, progress: Progress) -> int:
     catalogue = _catalogue()
     db = out / "audit.db"
     with serve_province(out / "province") as sites_yaml:
-        index = audit(_registry(str(sites_yaml)), Store(db), out, catalogue, progress=progress)
+        index = audit(_registry(str(sites_yaml)), Store(db), out, catalogue, progress=progress,
+                      pdf=find_chromium() is not None)
     progress.done(f"演示完成 demo done in {time.monotonic() - started:.1f}s")
     print(index)
     return 0
@@ -239,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     db(p)
     p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
     p.add_argument("--only", nargs="+", metavar="BUREAU_ID", help="audit only these bureaus")
+    p.add_argument("--pdf", action="store_true", help="also print each 整改通知书 to PDF with headless Chromium (when installed)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")
@@ -253,11 +275,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", nargs="+", metavar="FILE", help="catalogue files (default: rules/*.yaml)")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("report", help="write the HTML report, findings.json and findings.csv")
+    p = sub.add_parser("report", help="write the HTML report, 整改通知书 and findings.json/.csv/.xlsx")
     db(p)
     p.add_argument("--run", type=int, help="run id (default: the latest)")
     p.add_argument("--out", default="out/audit")
+    p.add_argument("--pdf", action="store_true", help="also print each 整改通知书 to PDF with headless Chromium (when installed)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("serve", help="browse every audit in a store (pages rendered on demand)")
+    db(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("simulate", help="write the demo province (sites and ground truth)")
     p.add_argument("--out", required=True)

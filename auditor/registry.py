@@ -77,10 +77,11 @@ class Registry:
     audit_date: dt.date
     bureaus: tuple[Bureau, ...] = field(default_factory=tuple)
     profiles_dir: str | None = None  # a folder of extra CMS profiles (YAML), beside the built-in ones
+    notice: dict[str, Any] = field(default_factory=dict)  # 整改通知书: issuer, reply_working_days, contact
 
     def to_record(self) -> dict[str, Any]:
         return {"province": self.province, "audit_date": self.audit_date.isoformat(),
-                "profiles": self.profiles_dir,
+                "profiles": self.profiles_dir, "notice": self.notice,
                 "bureaus": [b.to_record() for b in self.bureaus]}
 
 
@@ -129,8 +130,20 @@ def _str_list(value: Any) -> str | None:
     return None if ok else "must be a list of strings"
 
 
+def _notice(value: Any) -> str | None:
+    """The 整改通知书 settings: issuer, reply_working_days, contact."""
+    if not isinstance(value, dict) or set(value) - {"issuer", "reply_working_days", "contact"}:
+        return "must be a mapping with issuer, reply_working_days, contact"
+    days = value.get("reply_working_days", 15)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 120:
+        return "reply_working_days must be a whole number of working days (1–120)"
+    if any(k in value and not isinstance(value[k], str) for k in ("issuer", "contact")):
+        return "issuer and contact must be text"
+    return None
+
+
 TOP_KEYS = {"province": (True, _str), "audit_date": (False, _date), "profiles": (False, _str),
-            "bureaus": (True, None)}
+            "notice": (False, _notice), "bureaus": (True, None)}
 BUREAU_KEYS = {
     "id": (True, lambda v: None if isinstance(v, str) and _BUREAU_ID.match(v)
            else "must be letters, digits, '-' or '_' (at most 64)"),
@@ -225,7 +238,8 @@ def load_registry(path: str | Path, *, today: dt.date | None = None) -> Registry
         raise RegistryError(checker.problems)
     audit_date = top.get("audit_date", (None, None))[1] or today or dt.date.today()
     return Registry(path=path, province=top["province"][1], audit_date=audit_date,
-                    bureaus=tuple(bureaus), profiles_dir=profiles_dir or None)
+                    bureaus=tuple(bureaus), profiles_dir=profiles_dir or None,
+                    notice=dict(top.get("notice", (None, None))[1] or {}))
 
 
 def _profiles_dir(checker: YamlChecker, entry: tuple[yaml.Node, Any] | None) -> str | None | bool:
