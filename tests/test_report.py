@@ -111,13 +111,14 @@ def test_exports_round_trip(tmp_path):
     write_report(store, run, out)
     records = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     book = openpyxl.load_workbook(out / "findings.xlsx")
-    assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 3
+    assert book.sheetnames[:2] == ["汇总", "规则说明"] and len(book.sheetnames) == 4
     summary = book["汇总"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:L3"
     from_sheets = {(sheet.title.split(" ")[0], row[0].value, row[5].value)
-                   for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2)}
+                   for sheet in book.worksheets[2:] for row in sheet.iter_rows(min_row=2)}
     assert from_sheets == {(r["bureau"], r["rule"], r["subject"]) for r in records}
-    assert [c.value for c in book.worksheets[1][1]][:4] == ["规则编号", "规则名称", "状态", "严重程度"]
+    assert [c.value for c in book.worksheets[2][1]][:4] == ["规则编号", "规则名称", "状态", "严重程度"]
+    assert [c.value for c in book["规则说明"][2]][:2] == ["META-IDX-1", "文号书写规范"]
 
 
 def test_serve_renders_the_store_on_demand(tmp_path):

@@ -1,6 +1,7 @@
 """Exports a provincial office forwards: findings.json (the contract), findings.csv (UTF-8 with a
-BOM so Excel opens the Chinese right) and findings.xlsx (one sheet per bureau plus a summary,
-Chinese headers, filters, frozen header row). No cell can run as a formula."""
+BOM so Excel opens the Chinese right) and findings.xlsx (a summary sheet, a sheet explaining each
+rule, and one sheet per bureau; Chinese headers, filters, frozen header row). No cell can run as
+a formula."""
 
 from __future__ import annotations
 
@@ -26,15 +27,16 @@ from auditor.reporting.model import (
 CSV_COLUMNS = ["bureau", "bureau_name", "rule", "rule_title", "status", "severity", "area", "subject",
                "message", "expected", "found", "basis", "advice", "evidence_url", "evidence_fetched_at",
                "documents", "catalogue_version"]
-# (header, record key or function) for a bureau's sheet
+# (header, record key or function) for a bureau's sheet; what a rule expects, its basis and advice
+# are the same on every row of that rule, so they are written once, on the 规则说明 sheet
 SHEET_COLUMNS: list[tuple[str, Any]] = [
     ("规则编号", "rule"), ("规则名称", "rule_title"), ("状态", lambda r: STATUS_LABEL.get(r["status"], r["status"])),
     ("严重程度", lambda r: SEVERITY_LABEL.get(r["severity"], r["severity"])), ("领域", "area"), ("对象", "subject"),
-    ("发现", "message"), ("应当", "expected"), ("依据", "basis"), ("整改建议", "advice"),
-    ("证据链接", lambda r: r["evidence"].get("url")), ("抓取时间", lambda r: beijing_time(r["evidence"].get("fetched_at"))),
+    ("发现", "message"), ("证据链接", lambda r: r["evidence"].get("url")),
+    ("抓取时间", lambda r: beijing_time(r["evidence"].get("fetched_at"))),
     ("涉及信息", lambda r: "\n".join(f"{d['title']} {d['url']}" for d in r["documents"])),
-    ("检查目录版本", "catalogue_version"),
 ]
+RULE_COLUMNS = ["规则编号", "规则名称", "领域", "严重程度", "应当", "依据", "整改建议", "检查目录版本"]
 SUMMARY_COLUMNS = ["单位代码", "单位名称", "层级", "得分", "预判结果", "否决项", "严重", "一般", "提示", "无法检查", "不适用", "符合"]
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML (and so XLSX) cannot hold
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -97,10 +99,15 @@ def write_xlsx(path: Path, bureaus: list[BureauSummary], records: list[dict[str,
                 "；".join(sorted({v.rule for v in b.vetoes})), b.count("fail", "error"), b.count("fail", "warning"),
                 b.count("fail", "info"), b.count("untestable"), b.count("na"), b.count("pass")] for b in bureaus]
     _sheet(workbook, "汇总", SUMMARY_COLUMNS, summary)
+    rules: dict[str, dict[str, Any]] = {}
     by_bureau: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_bureau.setdefault(r["bureau"], []).append(r)
-    used: set[str] = {"汇总"}
+        rules.setdefault(r["rule"], r)
+    _sheet(workbook, "规则说明", RULE_COLUMNS,
+           [[r["rule"], r["rule_title"], r["area"], SEVERITY_LABEL.get(r["severity"], r["severity"]), r["expected"],
+             r["basis"], r["advice"], r["catalogue_version"]] for _, r in sorted(rules.items())])
+    used: set[str] = {"汇总", "规则说明"}
     for bureau in bureaus:
         rows = [[r.get(key) if isinstance(key, str) else key(r) for _, key in SHEET_COLUMNS]
                 for r in by_bureau.get(bureau.id, [])]

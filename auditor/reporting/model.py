@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from auditor.rules_engine.engine import outcome
@@ -40,7 +41,7 @@ class BureauSummary:
     changes: dict[str, list[Finding]] = field(default_factory=dict)  # new / fixed / persisting
     previous_run: int | None = None
 
-    @property
+    @cached_property
     def fails(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "fail"),
                       key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.subject))
@@ -54,8 +55,14 @@ class BureauSummary:
         """The city or county the bureau belongs to, read from its name (宣城市, 郎溪县)."""
         return _PLACE.match(self.name).group(0) or self.region
 
+    @cached_property
+    def _counts(self) -> Counter[tuple[str, str]]:
+        return Counter((f.status, f.severity) for f in self.findings)
+
     def count(self, status: str, severity: str | None = None) -> int:
-        return sum(1 for f in self.findings if f.status == status and (severity is None or f.severity == severity))
+        if severity is not None:
+            return self._counts[(status, severity)]
+        return sum(n for (s, _), n in self._counts.items() if s == status)
 
     def by_area(self) -> list[tuple[str, list[Finding]]]:
         """Gaps by area, the areas with the most severe gaps first; within one by severity."""
@@ -65,14 +72,19 @@ class BureauSummary:
         return sorted(areas.items(), key=lambda item: (min(SEVERITY_ORDER.get(f.severity, 9) for f in item[1]),
                                                        -len(item[1])))
 
+    @cached_property
+    def _areas(self) -> dict[str, Counter[str]]:
+        areas: dict[str, Counter[str]] = {}
+        for f in self.findings:
+            areas.setdefault(f.area or "其他", Counter())[f.status] += 1
+        return areas
+
     def area_status(self, area: str) -> tuple[int, str]:
         """(gaps, state) of one area: state is fail, pass, untestable or na."""
-        mine = [f for f in self.findings if (f.area or "其他") == area]
-        fails = sum(1 for f in mine if f.status == "fail")
-        if fails:
-            return fails, "fail"
-        statuses = {f.status for f in mine}
-        return 0, "pass" if "pass" in statuses else "untestable" if "untestable" in statuses else "na"
+        statuses = self._areas.get(area, Counter())
+        if statuses["fail"]:
+            return statuses["fail"], "fail"
+        return 0, "pass" if statuses["pass"] else "untestable" if statuses["untestable"] else "na"
 
 
 @dataclass

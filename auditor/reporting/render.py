@@ -9,6 +9,7 @@ import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,21 +47,23 @@ class Report:
     reply_span: str
     generated_at: str
 
-    @property
-    def names(self) -> dict[str, str]:
-        return {b.id: b.name for b in self.bureaus}
-
     def records(self) -> list[dict[str, Any]]:
         """findings.json: every finding with its bureau's name."""
-        return [{**f.to_dict(), "bureau_name": self.names.get(f.bureau, f.bureau)} for f in self.findings]
+        names = {b.id: b.name for b in self.bureaus}
+        return [{**f.to_dict(), "bureau_name": names.get(f.bureau, f.bureau)} for f in self.findings]
 
-    def context(self, **extra: Any) -> dict[str, Any]:
+    @cached_property
+    def shared(self) -> dict[str, Any]:
+        """What every page of the run shows, computed once (a thousand bureau pages reuse it)."""
         fails = [f for f in self.findings if f.status == "fail"]
         return {"run": self.run, "bureaus": self.bureaus, "groups": model.groups(self.bureaus),
                 "areas": self.areas, "trends": self.trends, "notice": self.notice, "reply_by": self.reply_by,
                 "reply_span": self.reply_span, "generated_at": self.generated_at, "version": __version__,
                 "severities": Counter(f.severity for f in fails), "statuses": Counter(f.status for f in self.findings),
-                "failing": sum(1 for b in self.bureaus if b.outcome == "不合格"), **extra}
+                "failing": sum(1 for b in self.bureaus if b.outcome == "不合格")}
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {**self.shared, **extra}
 
 
 def build(store: Store, run_id: int) -> Report:
@@ -105,7 +108,8 @@ def write_report(store: Store, run_id: int, out: Path, *, pdf: bool = False) -> 
         (out / "bureau" / f"{bureau.id}.html").write_text(render_bureau(env, report, bureau, pdf=made_pdf),
                                                           encoding="utf-8")
     records = report.records()
-    (out / "findings.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    # one line: indent would switch json to its pure-Python encoder (ten times slower at 50,000 findings)
+    (out / "findings.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     (out / "findings.csv").write_bytes(exports.findings_csv(records).encode("utf-8-sig"))
     exports.write_xlsx(out / "findings.xlsx", report.bureaus, records)
     index = out / "index.html"

@@ -95,7 +95,7 @@ class Site:
     def _export(self, report: render.Report, kind: str) -> tuple[bytes, str]:
         records = report.records()
         if kind == "json":
-            return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8"), TYPES["json"]
+            return json.dumps(records, ensure_ascii=False).encode("utf-8"), TYPES["json"]
         if kind == "csv":
             return exports.findings_csv(records).encode("utf-8-sig"), TYPES["csv"]
         with tempfile.TemporaryDirectory() as folder:
