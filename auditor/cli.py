@@ -143,6 +143,22 @@ def cmd_report(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor import history
+
+    store = Store(args.db)
+    try:
+        a, b = history.default_pair(store, args.run_a, args.run_b)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+    diffs = history.diff(store, a, b)
+    if args.json:
+        print(json.dumps({"from": a, "to": b, "bureaus": [d.to_dict() for d in diffs]}, ensure_ascii=False, indent=1))
+    else:
+        print(history.text_report(a, b, diffs))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
     from auditor.reporting.serve import make_server
 
@@ -281,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/audit")
     p.add_argument("--pdf", action="store_true", help="also print each 整改通知书 to PDF with headless Chromium (when installed)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("diff", help="gaps new, fixed and persisting between two runs (default: the last two)")
+    db(p)
+    p.add_argument("run_a", nargs="?", type=int, metavar="RUN_A")
+    p.add_argument("run_b", nargs="?", type=int, metavar="RUN_B")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("serve", help="browse every audit in a store (pages rendered on demand)")
     db(p)

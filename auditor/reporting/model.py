@@ -40,6 +40,7 @@ class BureauSummary:
     vetoes: list[Finding] = field(default_factory=list)
     changes: dict[str, list[Finding]] = field(default_factory=dict)  # new / fixed / persisting
     previous_run: int | None = None
+    vanished: list[str] = field(default_factory=list)  # documents of the previous audit no longer on the site
 
     @cached_property
     def fails(self) -> list[Finding]:
@@ -147,6 +148,21 @@ def changes(current: list[Finding], previous: list[Finding]) -> dict[str, list[F
             "persisting": [f for k, f in now_fails.items() if k in before]}
 
 
+def page_hashes(store: Store, run_id: int) -> dict[str, dict[str, str]]:
+    """bureau → {document URL: sha256 of its page} for one run."""
+    hashes: dict[str, dict[str, str]] = {}
+    for row in store.rows("SELECT d.bureau_id, d.url, p.sha256 FROM documents d JOIN pages p "
+                          "ON p.run_id = d.run_id AND p.url = d.url WHERE d.run_id = ?", [run_id]):
+        hashes.setdefault(row["bureau_id"], {})[row["url"]] = row["sha256"]
+    return hashes
+
+
+def complete_bureaus(store: Store, run_id: int) -> set[str]:
+    """Bureaus whose every column was read to the end in this run (absences there are real)."""
+    rows = store.rows("SELECT bureau_id, MIN(complete) AS complete FROM columns WHERE run_id = ? GROUP BY 1", [run_id])
+    return {r["bureau_id"] for r in rows if r["complete"]}
+
+
 def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[BureauSummary]:
     """One summary per evaluated bureau, ranked: most severe gaps first."""
     registry = json.loads(store.run(run_id)["registry"])
@@ -156,9 +172,12 @@ def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[Bureau
     runs = earlier_runs(store, run_id, limit=1)
     previous = runs[-1]["id"] if runs else None
     before: dict[str, list[Finding]] = {}
+    vanished: dict[str, list[str]] = {}
     if previous is not None:
         for f in load_findings(store, previous):
             before.setdefault(f.bureau, []).append(f)
+        old, new, complete = page_hashes(store, previous), page_hashes(store, run_id), complete_bureaus(store, run_id)
+        vanished = {b: sorted(set(urls) - set(new.get(b, {}))) for b, urls in old.items() if b in complete}
     summaries = []
     for b in registry["bureaus"]:
         if b["id"] not in by_bureau:
@@ -168,6 +187,7 @@ def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[Bureau
         summary.outcome, summary.vetoes = outcome(summary.findings)
         if b["id"] in before:
             summary.changes = changes(summary.findings, before[b["id"]])
+            summary.vanished = vanished.get(b["id"], [])
         summaries.append(summary)
     summaries.sort(key=lambda s: (s.outcome != "不合格", -s.count("fail", "error"), -s.count("fail"), s.id))
     return summaries
