@@ -159,6 +159,42 @@ def cmd_diff(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_evidence(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.evidence import read_record
+
+    store = Store(args.db)
+    target = args.target
+    if target.isdigit():
+        rows = store.rows("SELECT run_id, evidence_url AS url FROM findings WHERE id = ?", [int(target)])
+        if not rows or not rows[0]["url"]:
+            raise UsageError(f"no finding {target} with evidence in {store.path}")
+        run_id, url = rows[0]["run_id"], rows[0]["url"]
+    else:
+        run_id, url = args.run, target
+    query = "SELECT * FROM pages WHERE url = ?" + (" AND run_id = ?" if run_id else "") + " ORDER BY run_id DESC LIMIT 1"
+    pages = store.rows(query, [url, run_id] if run_id else [url])
+    if not pages or not pages[0]["warc_file"]:
+        raise UsageError(f"no archived copy of {url} in {store.path}")
+    page = pages[0]
+    path = store.path.parent / page["warc_file"]
+    if not path.exists():
+        raise UsageError(f"the evidence file {path} is missing (pruned, or the crawl did not finish)")
+    record = read_record(path, page["warc_offset"])
+    verified = "matches the store" if record.sha256 == page["sha256"] else f"DIFFERS from the store ({page['sha256']})"
+    print(f"URL: {record.url}\n抓取时间 fetched: {page['fetched_at']} (WARC-Date {record.date})\n"
+          f"WARC: {page['warc_file']} record {record.record_id} offset {page['warc_offset']}\n"
+          f"sha256: {record.sha256} ({verified})\nHTTP {record.status}", file=sys.stderr if args.out == "-" else sys.stdout)
+    if args.out == "-":
+        sys.stdout.buffer.write(record.body)
+    elif args.out:
+        Path(args.out).write_bytes(record.body)
+        print(f"written: {args.out} ({len(record.body)} bytes)")
+    else:
+        for name, value in record.headers:
+            print(f"{name}: {value}")
+    return 0 if record.sha256 == page["sha256"] else 1
+
+
 def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
     from auditor.reporting.serve import make_server
 
@@ -304,6 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", nargs="?", type=int, metavar="RUN_B")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("evidence", help="show or extract the archived copy a finding rests on (from the WARC)")
+    db(p)
+    p.add_argument("target", metavar="FINDING_ID_OR_URL")
+    p.add_argument("--run", type=int, help="with a URL: the run (default: the latest that fetched it)")
+    p.add_argument("--out", metavar="FILE", help="write the archived body to FILE ('-': standard output)")
+    p.set_defaults(func=cmd_evidence)
 
     p = sub.add_parser("serve", help="browse every audit in a store (pages rendered on demand)")
     db(p)

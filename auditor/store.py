@@ -35,7 +35,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "runs": dict(columns={
         "id": int, "started_at": str, "finished_at": str, "status": str, "audit_date": str,
         "sites_file": str, "registry": str, "catalogue_version": str, "tool_version": str,
-        "command": str, "stats": str, "province": str,
+        "command": str, "stats": str, "province": str, "commit": str,
     }, pk="id"),
     "bureaus": dict(columns={
         "run_id": int, "id": str, "name": str, "region": str, "level": str, "kind": str,
@@ -45,7 +45,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "pages": dict(columns={
         "run_id": int, "bureau_id": str, "url": str, "kind": str, "status": int, "error": str,
         "fetched_at": str, "sha256": str, "encoding": str, "content_type": str, "size": int,
-        "column_url": str, "referer": str, "attempts": int,
+        "column_url": str, "referer": str, "attempts": int, "warc_file": str, "warc_record": str,
+        "warc_offset": int,
     }, pk=("run_id", "url")),
     "bodies": dict(columns={"sha256": str, "data": bytes}, pk="sha256"),
     "columns": dict(columns={
@@ -73,7 +74,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "findings": dict(columns={
         "id": int, "run_id": int, "bureau_id": str, "rule": str, "status": str,
         "severity": str, "subject": str, "message": str, "expected": str, "found": str,
-        "documents": str, "evidence_url": str, "evidence_fetched_at": str, "details": str,
+        "documents": str, "evidence_url": str, "evidence_fetched_at": str, "evidence_sha256": str,
+        "evidence_warc": str, "evidence_record": str, "details": str,
         "catalogue_version": str,
     }, pk="id"),
 }
@@ -111,8 +113,14 @@ class Store:
 
     def _ensure_schema(self) -> None:
         for name, spec in TABLES.items():
-            if not self.db[name].exists():
-                self.db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True)
+            table = self.db[name]
+            if not table.exists():
+                table.create(spec["columns"], pk=spec["pk"], if_not_exists=True)
+                continue
+            present = set(table.columns_dict)
+            for column, kind in spec["columns"].items():  # a store made by an older version gains new columns
+                if column not in present:
+                    table.add_column(column, kind)
         for table, columns in INDEXES:
             self.db[table].create_index(columns, if_not_exists=True)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

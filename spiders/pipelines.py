@@ -10,6 +10,8 @@ import json
 import time
 from typing import Any
 
+from auditor import __version__
+from auditor.evidence import EvidenceWriter, tool_commit, warc_path
 from auditor.store import Store
 
 BATCH_ROWS = 400
@@ -21,6 +23,13 @@ BUREAU_UPDATES = {"bureau_profile", "bureau_done"}  # items that update a bureau
 class StorePipeline:
     def open_spider(self, spider: Any) -> None:
         self.store = Store(spider.db_path)
+        run = self.store.run(spider.run_id)
+        path = warc_path(self.store.path, spider.run_id)
+        self.evidence = EvidenceWriter(path, {
+            "software": f"zwgk-auditor {__version__}", "commit": tool_commit() or "unknown",
+            "command": run["command"], "catalogue-version": run["catalogue_version"],
+            "run": spider.run_id, "audit-date": run["audit_date"], "format": "WARC File Format 1.1"})
+        self.warc_name = str(path.relative_to(self.store.path.parent))
         self.buffer: dict[str, list[dict[str, Any]]] = {}
         self.bodies: list[bytes] = []
         self.pending = 0
@@ -30,6 +39,11 @@ class StorePipeline:
         row = dict(item)
         table = row.pop("_table")
         body = row.pop("_body", None)
+        headers, request_headers = row.pop("_headers", None), row.pop("_request_headers", None)
+        if table == "pages" and body is not None and row.get("status") is not None:
+            record, offset = self.evidence.write(row["url"], row["status"], headers or [], body,
+                                                 row.get("fetched_at"), request_headers or [])
+            row.update(warc_file=self.warc_name, warc_record=record, warc_offset=offset)
         if body is not None and row.get("status") == 200:
             self.bodies.append(body)
         for key in JSON_FIELDS & row.keys():
@@ -57,6 +71,7 @@ class StorePipeline:
         self.last_flush = time.monotonic()
 
     def close_spider(self, spider: Any) -> None:
+        self.evidence.close()  # the WARC gets its final name only once complete
         self.flush()
         with self.store.transaction():
             self.store.upsert_many("columns", spider.column_rows())

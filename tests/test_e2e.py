@@ -69,7 +69,7 @@ def test_findings_json_contract(demo_audit):
         assert required <= f.keys()
         assert f["status"] in {"fail", "pass", "na", "untestable"}
         assert f["severity"] in {"error", "warning", "info"}
-        assert set(f["evidence"]) == {"url", "fetched_at"}
+        assert set(f["evidence"]) == {"url", "fetched_at", "sha256", "warc", "record"}
         for doc in f["documents"]:
             assert set(doc) == {"title", "url"}
     late = next(f for f in findings if f["rule"] == "META-DATE-2" and f["status"] == "fail")

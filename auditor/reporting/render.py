@@ -90,6 +90,40 @@ def render_notice(env: Environment, report: Report, bureau: BureauSummary) -> st
     return env.get_template("notice.html").render(root="../", bureau=bureau, **report.context())
 
 
+def archived_copies(store: Store, report: Report) -> dict[str, dict[str, Any]]:
+    """sha256 → the archived response (from the run's WARC) of every page a gap rests on."""
+    from auditor.evidence import read_record
+    from auditor.extract.document import page_text, visible_text
+    from auditor.extract.encoding import decode
+
+    urls = sorted({f.evidence["url"] for f in report.findings if f.status == "fail" and f.evidence.get("warc")})
+    copies: dict[str, dict[str, Any]] = {}
+    for url in urls:
+        rows = store.rows("SELECT url, fetched_at, sha256, warc_file, warc_record, warc_offset, content_type "
+                          "FROM pages WHERE run_id = ? AND url = ?", [report.run["id"], url])
+        if not rows or rows[0]["sha256"] in copies:
+            continue
+        page = rows[0]
+        path = store.path.parent / page["warc_file"]
+        if not path.exists():
+            continue
+        record = read_record(path, page["warc_offset"])
+        kind = (page["content_type"] or "").split(";")[0].strip().lower()
+        text = visible_text(page_text(decode(record.body, page["content_type"]).text).lines) if "html" in kind or not kind else None
+        copies[page["sha256"]] = {**page, "status": record.status, "headers": record.headers, "text": text,
+                                  "verified": record.sha256 == page["sha256"], "size": len(record.body)}
+    return copies
+
+
+def write_archive(store: Store, report: Report, env: Environment, folder: Path) -> None:
+    """One page per archived copy a gap rests on: the response as it was seen, as text (the page's
+    own HTML and scripts are never served from the report)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    template = env.get_template("archive.html")
+    for sha, copy in archived_copies(store, report).items():
+        (folder / f"{sha}.html").write_text(template.render(root="../", copy=copy, **report.context()), encoding="utf-8")
+
+
 def write_report(store: Store, run_id: int, out: Path, *, pdf: bool = False) -> Path:
     """Write the full report set for ``run_id`` into ``out``; return the province page. With
     ``pdf``, each 整改通知书 is also printed to PDF by headless Chromium (when installed)."""
@@ -107,6 +141,7 @@ def write_report(store: Store, run_id: int, out: Path, *, pdf: bool = False) -> 
     for bureau in report.bureaus:
         (out / "bureau" / f"{bureau.id}.html").write_text(render_bureau(env, report, bureau, pdf=made_pdf),
                                                           encoding="utf-8")
+    write_archive(store, report, env, out / "archive")
     records = report.records()
     # one line: indent would switch json to its pure-Python encoder (ten times slower at 50,000 findings)
     (out / "findings.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

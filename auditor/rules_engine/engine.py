@@ -77,11 +77,29 @@ def evaluate_run(store: Store, run_id: int, catalogue: Catalogue, *,
             findings.extend(evaluate_bureau(catalogue, ctx))
             if on_bureau:
                 on_bureau(bureau_id, n, len(bureau_ids))
+    _link_evidence(store, run_id, findings)
     with store.transaction():
         store.db.execute("DELETE FROM findings WHERE run_id = ?", [run_id])
         store.db["findings"].insert_all([f.to_row(run_id) for f in findings])
         store.db["runs"].update(run_id, {"catalogue_version": catalogue.version})
     return findings
+
+
+def _link_evidence(store: Store, run_id: int, findings: list[Finding]) -> None:
+    """Give each finding's evidence the archived copy it rests on: the page's sha256 and its WARC
+    file and record id (read in chunks: only the pages findings cite)."""
+    urls = sorted({f.evidence["url"] for f in findings if f.evidence.get("url")})
+    pages: dict[str, dict[str, str]] = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        rows = store.rows(f"SELECT url, sha256, warc_file, warc_record FROM pages WHERE run_id = ? AND url IN "
+                          f"({','.join('?' * len(chunk))})", [run_id, *chunk])
+        pages.update({r["url"]: r for r in rows})
+    for f in findings:
+        page = pages.get(f.evidence.get("url") or "")
+        f.evidence = {"url": f.evidence.get("url"), "fetched_at": f.evidence.get("fetched_at"),
+                      "sha256": page["sha256"] if page else None, "warc": page["warc_file"] if page else None,
+                      "record": page["warc_record"] if page else None}
 
 
 def outcome(findings: list[Finding]) -> tuple[str, list[Finding]]:

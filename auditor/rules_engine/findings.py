@@ -19,7 +19,7 @@ class Finding:
     expected: str = ""
     found: str = ""
     documents: list[dict[str, str]] = field(default_factory=list)  # [{title, url}]
-    evidence: dict[str, str | None] = field(default_factory=dict)  # {url, fetched_at}
+    evidence: dict[str, str | None] = field(default_factory=dict)  # {url, fetched_at, sha256, warc, record}
     basis: str = ""
     advice: str = ""
     area: str = ""
@@ -38,6 +38,8 @@ class Finding:
             "expected": self.expected, "found": self.found,
             "documents": json.dumps(self.documents, ensure_ascii=False),
             "evidence_url": self.evidence.get("url"), "evidence_fetched_at": self.evidence.get("fetched_at"),
+            "evidence_sha256": self.evidence.get("sha256"), "evidence_warc": self.evidence.get("warc"),
+            "evidence_record": self.evidence.get("record"),
             "details": json.dumps({**self.details, "basis": self.basis, "advice": self.advice,
                                    "rule_title": self.rule_title, "area": self.area, "veto": self.veto},
                                   ensure_ascii=False),
@@ -51,7 +53,9 @@ class Finding:
             bureau=row["bureau_id"], rule=row["rule"], status=row["status"], severity=row["severity"],
             rule_title=details.pop("rule_title", ""), subject=row["subject"], message=row["message"],
             expected=row["expected"], found=row["found"], documents=json.loads(row["documents"] or "[]"),
-            evidence={"url": row["evidence_url"], "fetched_at": row["evidence_fetched_at"]},
+            evidence={"url": row["evidence_url"], "fetched_at": row["evidence_fetched_at"],
+                      "sha256": row.get("evidence_sha256"), "warc": row.get("evidence_warc"),
+                      "record": row.get("evidence_record")},
             basis=details.pop("basis", ""), advice=details.pop("advice", ""),
             area=details.pop("area", ""), veto=details.pop("veto", False), details=details,
             catalogue_version=row["catalogue_version"])

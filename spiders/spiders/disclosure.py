@@ -106,6 +106,9 @@ class DisclosureSpider(scrapy.Spider):
     def _page_item(self, response: Response, kind: str) -> dict[str, Any]:
         meta = response.meta
         return {"_table": "pages", "_body": response.body,
+                "_headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs],
+                "_request_headers": [(k.decode("latin-1"), v.decode("latin-1"))
+                                     for k, vs in response.request.headers.items() for v in vs],
                 "run_id": self.run_id, "bureau_id": meta["bureau"], "url": response.request.url,
                 "kind": kind, "status": response.status, "error": None, "fetched_at": now(),
                 "sha256": sha256(response.body),

@@ -1,0 +1,121 @@
+"""The evidence archive: every response of a run in a WARC file (warcio; a request and a response
+record per fetch, each gzip-compressed on its own), so a finding can be defended with the exact
+bytes that were seen. A run's file opens with a ``warcinfo`` record naming the tool version and
+commit, the command line and the catalogue version.
+
+The file is written under a ``.part`` name and renamed when the crawl closes: a WARC with its
+final name is always complete. Each page row records its file, record id and offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def tool_commit() -> str | None:
+    """The git commit the tool runs from, when it runs from a git work tree."""
+    try:
+        done = subprocess.run(["git", "-C", str(PACKAGE), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def warc_path(db: Path, run_id: int) -> Path:
+    return db.parent / "evidence" / f"run-{run_id}.warc.gz"
+
+
+def _warc_date(fetched_at: str | None) -> str:
+    moment = dt.datetime.fromisoformat(fetched_at) if fetched_at else dt.datetime.now(dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class EvidenceWriter:
+    """Appends one run's responses to ``run-N.warc.gz.part``; ``close`` renames it into place."""
+
+    def __init__(self, path: Path, info: dict[str, Any]):
+        self.path = path
+        self.partial = path.with_name(path.name + ".part")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file: BinaryIO = open(self.partial, "ab")  # noqa: SIM115 - held open for the whole crawl
+        self.writer = WARCWriter(self.file, gzip=True)
+        self.writer.write_record(self.writer.create_warcinfo_record(path.name, {k: str(v) for k, v in info.items()}))
+
+    def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes, fetched_at: str | None,
+              request_headers: list[tuple[str, str]]) -> tuple[str, int]:
+        """Write the request and the response; return the response record's id and offset."""
+        date = _warc_date(fetched_at)
+        http = StatusAndHeaders(f"{status} {_reason(status)}", headers, protocol="HTTP/1.1")
+        response = self.writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                                  warc_headers_dict={"WARC-Date": date})
+        offset = self.file.tell()
+        self.writer.write_record(response)
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        request = self.writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""),
+            http_headers=StatusAndHeaders(f"GET {_path(url)} HTTP/1.1", request_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+        self.writer.write_record(request)
+        return record_id, offset
+
+    def close(self) -> None:
+        self.file.flush()
+        self.file.close()
+        self.partial.replace(self.path)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class Archived:
+    url: str
+    record_id: str
+    date: str
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def read_record(path: Path, offset: int) -> Archived:
+    """The response record at ``offset`` of a WARC file."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            return Archived(url=record.rec_headers.get_header("WARC-Target-URI"),
+                            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                            date=record.rec_headers.get_header("WARC-Date"),
+                            status=record.http_headers.get_statuscode(),
+                            headers=list(record.http_headers.headers), body=record.content_stream().read())
+    raise LookupError(f"no response record at offset {offset} of {path}")

@@ -1,0 +1,58 @@
+"""The evidence archive of the demo audit: every response in a WARC readable by warcio, each
+record matching the sha256 the store holds, findings pointing at their record, ``auditor
+evidence`` extracting the archived copy, and the report's archived-copy pages."""
+
+from __future__ import annotations
+
+import hashlib
+
+from warcio.archiveiterator import ArchiveIterator
+
+from auditor.store import Store
+from tests.conftest import run_auditor
+
+
+def test_every_response_is_archived_and_matches_the_store(demo_audit):
+    store = Store(demo_audit["db"])
+    pages = {r["warc_record"]: r for r in store.rows("SELECT * FROM pages WHERE warc_record IS NOT NULL")}
+    assert len(pages) == store.count("pages", "status IS NOT NULL") > 2000
+    (warc_file,) = {r["warc_file"] for r in pages.values()}
+    path = demo_audit["db"].parent / warc_file
+    assert path.name == "run-1.warc.gz" and not path.with_name(path.name + ".part").exists()
+    seen, info = {}, None
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "warcinfo":
+                info = record.content_stream().read().decode("utf-8")
+            elif record.rec_type == "response":
+                seen[record.rec_headers.get_header("WARC-Record-ID")] = (
+                    record.rec_headers.get_header("WARC-Target-URI"), hashlib.sha256(record.content_stream().read()).hexdigest())
+    assert seen.keys() == pages.keys()
+    assert all(seen[rid] == (row["url"], row["sha256"]) for rid, row in pages.items())
+    assert info is not None and "software: zwgk-auditor" in info and "catalogue-version: 2026.11.2" in info
+    assert "command: " in info and "commit: " in info
+
+
+def test_findings_cite_their_record_and_evidence_extracts_it(demo_audit, tmp_path):
+    store = Store(demo_audit["db"])
+    fails = store.rows("SELECT f.id, f.evidence_url, f.evidence_sha256, f.evidence_record, p.warc_record, p.sha256 "
+                       "FROM findings f JOIN pages p ON p.run_id = f.run_id AND p.url = f.evidence_url "
+                       "WHERE f.status = 'fail'")
+    assert fails and all(f["evidence_record"] == f["warc_record"] and f["evidence_sha256"] == f["sha256"] for f in fails)
+    one = fails[0]
+    shown = run_auditor("evidence", "--db", str(demo_audit["db"]), str(one["id"]))
+    assert shown.returncode == 0 and f"sha256: {one['sha256']} (matches the store)" in shown.stdout
+    body = tmp_path / "copy.html"
+    extracted = run_auditor("evidence", "--db", str(demo_audit["db"]), one["evidence_url"], "--out", str(body))
+    assert extracted.returncode == 0 and hashlib.sha256(body.read_bytes()).hexdigest() == one["sha256"]
+    missing = run_auditor("evidence", "--db", str(demo_audit["db"]), "http://127.0.0.9:1/nowhere.html")
+    assert missing.returncode == 2 and "no archived copy" in missing.stderr
+
+
+def test_report_links_rendered_archived_copies(demo_audit):
+    out = demo_audit["out"]
+    page = (out / "bureau" / "xc-zrzy.html").read_text(encoding="utf-8")
+    links = [part.split('"')[0] for part in page.split('href="../archive/')[1:]]
+    assert links and all((out / "archive" / link).exists() for link in links)
+    copy = (out / "archive" / links[0]).read_text(encoding="utf-8")
+    assert "（与检查库记录一致）" in copy and "<script" not in copy.split("<main>")[1]
