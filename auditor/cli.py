@@ -131,6 +131,12 @@ def _run_id(store: Store, run: int | None) -> int:
 def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> int:
     store = Store(args.db)
     run_id = _run_id(store, args.run)
+    if args.reextract:
+        from auditor.reextract import reextract_run
+
+        counts = reextract_run(store, run_id)
+        progress.done(f"重新提取 re-extracted run {run_id}: {counts['documents']} documents, "
+                      f"{counts['attachments']} attachments, {counts['missing']} without an archived body")
     _evaluate(store, run_id, _catalogue(args.catalogue), progress)
     store.finish_run(run_id, "completed", json.loads(store.run(run_id)["stats"] or "{}"))
     print(run_id)
@@ -325,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     db(p)
     p.add_argument("--run", type=int, help="run id (default: the latest)")
     p.add_argument("--catalogue", nargs="+", metavar="FILE", help="catalogue files (default: rules/*.yaml)")
+    p.add_argument("--reextract", action="store_true",
+                   help="first read the run's archived pages and attachments again (after an extractor fix)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("report", help="write the HTML report, 整改通知书 and findings.json/.csv/.xlsx")

@@ -56,3 +56,24 @@ def test_report_links_rendered_archived_copies(demo_audit):
     assert links and all((out / "archive" / link).exists() for link in links)
     copy = (out / "archive" / links[0]).read_text(encoding="utf-8")
     assert "（与检查库记录一致）" in copy and "<script" not in copy.split("<main>")[1]
+
+
+def test_reevaluation_from_the_archive_equals_the_original(demo_audit, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(demo_audit["db"], db)
+    for suffix in ("-wal", "-shm"):
+        if demo_audit["db"].with_name(demo_audit["db"].name + suffix).exists():
+            shutil.copy(demo_audit["db"].with_name(demo_audit["db"].name + suffix), db.with_name(db.name + suffix))
+    store = Store(db)
+    before = store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5")
+    documents = store.rows("SELECT url, index_no, doc_no, published, written, text FROM documents ORDER BY url")
+    store.db.execute("UPDATE documents SET index_no = NULL, text = ''")  # as if the extractor had missed them
+    store.db.conn.commit()
+    store.close()
+    result = run_auditor("-q", "evaluate", "--db", str(db), "--run", "1", "--reextract")
+    assert result.returncode == 0, result.stderr
+    store = Store(db)
+    assert store.rows("SELECT url, index_no, doc_no, published, written, text FROM documents ORDER BY url") == documents
+    assert store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5") == before

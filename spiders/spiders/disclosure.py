@@ -15,12 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from auditor.extract.attachments import attachment_kind, attachment_text
-from auditor.extract.document import page_text, parse_html, visible_text
+from auditor.extract.document import parse_html
 from auditor.extract.dynamic import ListSource
 from auditor.extract.encoding import decode
 from auditor.extract.listing import (
@@ -31,6 +30,7 @@ from auditor.extract.listing import (
     pagination,
 )
 from auditor.extract.metadata import Metadata, extract_metadata
+from auditor.extract.record import document_fields
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
 from auditor.store import now, sha256
@@ -339,15 +339,10 @@ class DisclosureSpider(scrapy.Spider):
         profile = self.profiles.get(bureau.id, GENERIC)
         metadata = metadata or extract_metadata(text)
         url = response.request.url
-        record = metadata.to_dict()
-        scope = tree.xpath(profile.content) if profile.content else []
-        # content rules read the document's own text: its content area where the profile knows it
-        content = ("\n".join(page_text(etree.tostring(el, encoding="unicode")).lines for el in scope)
-                   if scope else metadata.text)
+        record = document_fields(text, tree, profile, metadata)
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
-               **{k: v for k, v in record.items() if k not in ("raw", "conflicts")},
-               "raw": record["raw"], "conflicts": record["conflicts"], "fetched_at": now(),
-               "profile": profile.name, "text": visible_text(content)}
+               "fetched_at": now(), **record}
+        scope = tree.xpath(profile.content) if profile.content else []
         nav = self.nav_urls.get(bureau.id, set())
         if scope:
             links = [link for el in scope for link in page_links(el, response.url)]
