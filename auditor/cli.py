@@ -18,6 +18,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.crawl import CrawlFailed, run_crawl
+from auditor.evidence import tool_commit
 from auditor.extract.metadata import extract_page
 from auditor.profiles import detect
 from auditor.progress import Progress
@@ -26,7 +27,7 @@ from auditor.reporting import write_report
 from auditor.reporting.notices import find_chromium
 from auditor.rules_engine.catalogue import Catalogue, CatalogueError, load_catalogue
 from auditor.rules_engine.engine import evaluate_run
-from auditor.store import Store
+from auditor.store import Store, StoreBusy
 from auditor.yamlcheck import YamlFileError
 
 DEFAULT_DB = "audit.db"
@@ -59,7 +60,8 @@ def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tup
         record["bureaus"] = [b for b in record["bureaus"] if b["id"] in only]
     run_id = store.start_run(audit_date=registry.audit_date.isoformat(), sites_file=str(registry.path),
                              registry=record, catalogue_version=catalogue.version, tool_version=__version__,
-                             command=shlex.join(["auditor", *sys.argv[1:]]), province=registry.province)
+                             command=shlex.join(["auditor", *sys.argv[1:]]), province=registry.province,
+                             commit=tool_commit())
     with store.transaction():
         store.upsert_many("bureaus", [{
             "run_id": run_id, "id": b["id"], "name": b["name"], "region": b["region"], "level": b["level"],
@@ -91,13 +93,21 @@ def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progres
 
 def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
           progress: Progress, pdf: bool = False) -> Path:
-    """The whole job: crawl, evaluate and report one new run; return the province page."""
-    run_id = _start_run(store, registry, catalogue, only)
-    progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
-    stats = _crawl(store, registry, run_id, only, progress)
-    stats["findings"] = _evaluate(store, run_id, catalogue, progress)
-    store.finish_run(run_id, "completed", stats)
-    return write_report(store, run_id, out, pdf=pdf)
+    """The whole job: crawl, evaluate and report one new run; return the province page. A run that
+    fails at any stage is recorded as failed with the reason, never left looking unfinished."""
+    with store.exclusive():
+        run_id = _start_run(store, registry, catalogue, only)
+        progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
+        stats: dict = {}
+        try:
+            stats = _crawl(store, registry, run_id, only, progress)
+            stats["findings"] = _evaluate(store, run_id, catalogue, progress)
+            store.finish_run(run_id, "completed", stats)
+            return write_report(store, run_id, out, pdf=pdf)
+        except BaseException as exc:
+            if store.run(run_id)["status"] == "running":
+                store.finish_run(run_id, "failed", {**stats, "error": f"{type(exc).__name__}: {exc}"})
+            raise
 
 
 # ---------------------------------------------------------------------------- commands
@@ -114,9 +124,10 @@ def cmd_crawl(args: argparse.Namespace, progress: Progress) -> int:
     registry, catalogue = _registry(args.sites), _catalogue()
     store = Store(args.db)
     only = tuple(args.only or ())
-    run_id = _start_run(store, registry, catalogue, only)
-    stats = _crawl(store, registry, run_id, only, progress)
-    store.finish_run(run_id, "crawled", stats)
+    with store.exclusive():
+        run_id = _start_run(store, registry, catalogue, only)
+        stats = _crawl(store, registry, run_id, only, progress)
+        store.finish_run(run_id, "crawled", stats)
     print(run_id)
     return 0
 
@@ -199,6 +210,35 @@ def cmd_evidence(args: argparse.Namespace, progress: Progress) -> int:
         for name, value in record.headers:
             print(f"{name}: {value}")
     return 0 if record.sha256 == page["sha256"] else 1
+
+
+def cmd_prune(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.retention import prune
+
+    store = Store(args.db)
+    with store.exclusive():
+        pruned = prune(store, keep=args.keep, older_than_days=args.older_than)
+    print(f"pruned {len(pruned)} run(s): {', '.join(map(str, pruned)) or '—'} (findings and summaries kept)")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor.schedule import run_schedule
+
+    _registry(args.sites)  # a bad registry is refused now, not at 2 a.m.
+    _catalogue()
+
+    def job() -> None:
+        store = Store(args.db)
+        try:
+            audit(_registry(args.sites), store, Path(args.out), _catalogue(), progress=progress, pdf=args.pdf)
+        finally:
+            store.close()
+
+    try:
+        return run_schedule(args.cron, job, run_now=args.run_now, log=progress.done)
+    except ValueError as exc:
+        raise UsageError(f"--cron: {exc}") from exc
 
 
 def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
@@ -356,6 +396,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write the archived body to FILE ('-': standard output)")
     p.set_defaults(func=cmd_evidence)
 
+    p = sub.add_parser("schedule", help="run audits on a cron schedule (a long-lived process)")
+    p.add_argument("--cron", required=True, help='five cron fields, Beijing time, e.g. "0 2 1 * *" (02:00 on the 1st)')
+    p.add_argument("--sites", required=True, help="site registry (sites.yaml), read again before each audit")
+    db(p)
+    p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
+    p.add_argument("--pdf", action="store_true", help="also print the 整改通知书 to PDF")
+    p.add_argument("--run-now", action="store_true", help="also audit once right away")
+    p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("prune", help="remove old runs' raw data and WARCs, keeping their findings")
+    db(p)
+    p.add_argument("--keep", type=int, default=3, help="keep the raw data of the newest N runs (default 3)")
+    p.add_argument("--older-than", type=int, metavar="DAYS", help="only prune runs started more than DAYS ago")
+    p.set_defaults(func=cmd_prune)
+
     p = sub.add_parser("serve", help="browse every audit in a store (pages rendered on demand)")
     db(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -393,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"auditor {args.command}: {exc}", file=sys.stderr)
         return 2
-    except CrawlFailed as exc:
+    except (CrawlFailed, StoreBusy) as exc:
         print(f"auditor {args.command}: {exc}", file=sys.stderr)
         return 1
 

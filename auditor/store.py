@@ -18,8 +18,10 @@ The crawl process writes; every other stage only reads (SQLite WAL lets both run
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -99,6 +101,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class StoreBusy(RuntimeError):
+    """Another audit holds the store."""
+
+
 class Store:
     """A thin, explicit layer over one SQLite file."""
 
@@ -129,20 +135,44 @@ class Store:
         self.db.close()
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the store's lock file (``<db>.lock``) for a whole audit: two audits of one store
+        at once would interleave their runs. Released when the process ends, even by SIGKILL."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock, "a+")  # noqa: SIM115 - held for the duration of the block
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreBusy(f"{self.path} is in use by {holder} (lock {lock})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {now()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.db.conn:
             yield
 
     # ------------------------------------------------------------------ runs
     def start_run(self, *, audit_date: str, sites_file: str, registry: dict[str, Any],
-                  catalogue_version: str, tool_version: str, command: str, province: str) -> int:
+                  catalogue_version: str, tool_version: str, command: str, province: str,
+                  commit: str | None = None) -> int:
         table = self.db["runs"]
         with self.transaction():
             table.insert({
                 "started_at": now(), "status": "running", "audit_date": audit_date,
                 "sites_file": sites_file, "registry": json.dumps(registry, ensure_ascii=False),
                 "catalogue_version": catalogue_version, "tool_version": tool_version,
-                "command": command, "province": province,
+                "command": command, "province": province, "commit": commit,
             })
         return int(table.last_pk)
 
