@@ -20,6 +20,7 @@ from auditor import __version__
 from auditor.crawl import CrawlFailed, run_crawl
 from auditor.evidence import tool_commit
 from auditor.extract.metadata import extract_page
+from auditor.incremental import previous_run
 from auditor.profiles import detect
 from auditor.progress import Progress
 from auditor.registry import Registry, RegistryError, load_registry
@@ -71,11 +72,16 @@ def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tup
     return run_id
 
 
-def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress) -> dict:
+def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
+           full: bool = False, share: float | None = None) -> dict:
     log_file = store.path.parent / "logs" / f"run-{run_id}-crawl.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    previous = None if full else previous_run(store, run_id)
+    if previous:
+        progress.done(f"增量检查 incremental: known documents of run {previous} are carried over (--full to re-fetch all)")
     try:
-        return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress)
+        return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress, previous=previous,
+                         share=share)
     except CrawlFailed:
         store.finish_run(run_id, "failed")
         raise
@@ -92,7 +98,7 @@ def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progres
 
 
 def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
-          progress: Progress, pdf: bool = False) -> Path:
+          progress: Progress, pdf: bool = False, full: bool = False, share: float | None = None) -> Path:
     """The whole job: crawl, evaluate and report one new run; return the province page. A run that
     fails at any stage is recorded as failed with the reason, never left looking unfinished."""
     with store.exclusive():
@@ -100,7 +106,7 @@ def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, 
         progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
         stats: dict = {}
         try:
-            stats = _crawl(store, registry, run_id, only, progress)
+            stats = _crawl(store, registry, run_id, only, progress, full=full, share=share)
             stats["findings"] = _evaluate(store, run_id, catalogue, progress)
             store.finish_run(run_id, "completed", stats)
             return write_report(store, run_id, out, pdf=pdf)
@@ -115,7 +121,7 @@ def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
     registry, catalogue = _registry(args.sites), _catalogue()
     store = Store(args.db)
     index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress,
-                  pdf=args.pdf)
+                  pdf=args.pdf, full=args.full, share=args.revalidate_share)
     print(index)
     return 0
 
@@ -126,7 +132,7 @@ def cmd_crawl(args: argparse.Namespace, progress: Progress) -> int:
     only = tuple(args.only or ())
     with store.exclusive():
         run_id = _start_run(store, registry, catalogue, only)
-        stats = _crawl(store, registry, run_id, only, progress)
+        stats = _crawl(store, registry, run_id, only, progress, full=args.full)
         store.finish_run(run_id, "crawled", stats)
     print(run_id)
     return 0
@@ -359,12 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
     p.add_argument("--only", nargs="+", metavar="BUREAU_ID", help="audit only these bureaus")
     p.add_argument("--pdf", action="store_true", help="also print each 整改通知书 to PDF with headless Chromium (when installed)")
+    p.add_argument("--full", action="store_true", help="fetch every page again (default: carry known, unchanged documents over)")
+    p.add_argument("--revalidate-share", type=float, metavar="SHARE",
+                   help="share of known documents asked again (conditionally) per re-audit (default 0.04)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")
     p.add_argument("--sites", required=True)
     db(p)
     p.add_argument("--only", nargs="+", metavar="BUREAU_ID")
+    p.add_argument("--full", action="store_true", help="fetch every page again (default: incremental)")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("evaluate", help="evaluate the catalogue over a crawled run")

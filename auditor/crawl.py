@@ -6,6 +6,7 @@ the rate. Keeping Scrapy's reactor in a child process keeps the other stages pla
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,12 +24,19 @@ class CrawlFailed(RuntimeError):
 
 def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str, ...] = (),
               log_file: Path | None = None, progress: Progress | None = None,
-              settings: dict[str, str] | None = None) -> dict[str, int]:
-    """Crawl every bureau of ``registry`` (or ``only`` those) into ``run_id``; return counts."""
+              settings: dict[str, str] | None = None, previous: int | None = None,
+              share: float | None = None) -> dict[str, int]:
+    """Crawl every bureau of ``registry`` (or ``only`` those) into ``run_id``; return counts. With
+    ``previous`` (a completed run), the crawl is incremental: known, unchanged documents are
+    carried over instead of fetched again."""
     command = [sys.executable, "-m", "scrapy", "crawl", "disclosure",
                "-a", f"sites={registry.path}", "-a", f"db={store.path}", "-a", f"run_id={run_id}"]
     if only:
         command += ["-a", f"only={','.join(only)}"]
+    if previous:
+        command += ["-a", f"previous={previous}"]
+    if share is not None:
+        command += ["-a", f"share={share}"]
     for key, value in (settings or {}).items():
         command += ["-s", f"{key}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
@@ -55,5 +63,7 @@ def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str,
     if process.returncode != 0:
         where = f"; see {log_file}" if log_file else ""
         raise CrawlFailed(f"the crawl process exited with code {process.returncode}{where}")
-    return {"pages": pages, "seconds": round(elapsed, 2),
-            "documents": store.count("documents", "run_id = ?", [run_id])}
+    recorded = json.loads(store.run(run_id)["stats"] or "{}")
+    return {"pages": pages, "seconds": round(elapsed, 2), "requests": recorded.get("requests"),
+            "carried": store.count("pages", "run_id = ? AND carried_from IS NOT NULL", [run_id]),
+            "previous": previous, "documents": store.count("documents", "run_id = ?", [run_id])}

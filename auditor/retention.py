@@ -1,6 +1,6 @@
 """``auditor prune``: old runs give up their raw data — pages, bodies no other run uses, list
-items, documents, links, attachments and their WARC file — and keep what reports and diffs need:
-the run, its bureaus, its columns and its findings."""
+items, documents, links, attachments and their WARC file (unless a kept re-audit carried pages
+over from it) — and keep what reports and diffs need: the run, its bureaus, columns and findings."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ def prune(store: Store, *, keep: int, older_than_days: int | None = None) -> lis
                 store.db.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
             store.db.execute("UPDATE runs SET stats = json_set(COALESCE(stats, '{}'), '$.pruned_at', ?) WHERE id = ?",
                              [now(), run_id])
+        still_cited = {r["warc_file"] for r in store.rows("SELECT DISTINCT warc_file FROM pages WHERE warc_file IS NOT NULL")}
         for path in (warc_path(store.path, run_id), warc_path(store.path, run_id).with_suffix(".gz.part")):
-            path.unlink(missing_ok=True)
+            if str(path.relative_to(store.path.parent)) not in still_cited:  # a later re-audit's carried pages cite it
+                path.unlink(missing_ok=True)
         pruned.append(run_id)
     if pruned:
         with store.transaction():  # bodies are shared by content: drop those no remaining page uses

@@ -48,7 +48,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "run_id": int, "bureau_id": str, "url": str, "kind": str, "status": int, "error": str,
         "fetched_at": str, "sha256": str, "encoding": str, "content_type": str, "size": int,
         "column_url": str, "referer": str, "attempts": int, "warc_file": str, "warc_record": str,
-        "warc_offset": int,
+        "warc_offset": int, "etag": str, "last_modified": str,
+        "carried_from": int,  # a re-audit's page not fetched again: the run that fetched it
     }, pk=("run_id", "url")),
     "bodies": dict(columns={"sha256": str, "data": bytes}, pk="sha256"),
     "columns": dict(columns={

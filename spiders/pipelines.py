@@ -12,6 +12,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.evidence import EvidenceWriter, tool_commit, warc_path
+from auditor.incremental import carry
 from auditor.store import Store
 
 BATCH_ROWS = 400
@@ -31,6 +32,8 @@ class StorePipeline:
             "run": spider.run_id, "audit-date": run["audit_date"], "format": "WARC File Format 1.1"})
         self.warc_name = str(path.relative_to(self.store.path.parent))
         self.buffer: dict[str, list[dict[str, Any]]] = {}
+        self.carried: list[dict[str, Any]] = []  # known documents of a re-audit, copied from their run
+        self.run_id = spider.run_id
         self.bodies: list[bytes] = []
         self.pending = 0
         self.last_flush = time.monotonic()
@@ -38,6 +41,10 @@ class StorePipeline:
     def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
         row = dict(item)
         table = row.pop("_table")
+        if table == "carry":
+            self.carried.append(row)
+            self.pending += 1
+            return item
         body = row.pop("_body", None)
         headers, request_headers = row.pop("_headers", None), row.pop("_request_headers", None)
         if table == "pages" and body is not None and row.get("status") is not None:
@@ -65,6 +72,9 @@ class StorePipeline:
                                                         {k: v for k, v in row.items() if k not in ("run_id", "id")})
                 else:
                     self.store.upsert_many(table, rows)
+            for row in self.carried:
+                carry(self.store, self.run_id, row["previous"], row["url"])
+        self.carried.clear()
         self.buffer.clear()
         self.bodies.clear()
         self.pending = 0
@@ -73,6 +83,10 @@ class StorePipeline:
     def close_spider(self, spider: Any) -> None:
         self.evidence.close()  # the WARC gets its final name only once complete
         self.flush()
+        requests = spider.crawler.stats.get_value("downloader/request_count") or 0
+        with self.store.transaction():
+            self.store.db.execute("UPDATE runs SET stats = json_set(COALESCE(stats, '{}'), '$.requests', ?) WHERE id = ?",
+                                  [requests, spider.run_id])
         with self.store.transaction():
             self.store.upsert_many("columns", spider.column_rows())
         self.store.close()

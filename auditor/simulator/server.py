@@ -8,10 +8,12 @@ A site marked ``down`` answers 503 to everything. Every served province gets a f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -46,10 +48,12 @@ def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             pass
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, validators: dict[str, str] | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (validators or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -70,12 +74,18 @@ def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
                            f"text/html; charset={charset}")
                 return
             body = target.read_bytes()
+            # validators as real servers send them; a matching conditional request gets 304
+            validators = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"',  # noqa: S324 - an ETag, not security
+                          "Last-Modified": formatdate(target.stat().st_mtime, usegmt=True)}
+            if self.headers.get("If-None-Match") == validators["ETag"]:
+                self._send(304, b"", "text/html", validators)
+                return
             content_type = _content_type(target, body)
             if content_type.startswith("text/html"):
                 content_type += f"; charset={charset}"
             elif "@" in target.name:
                 content_type += "; charset=utf-8"
-            self._send(200, body, content_type)
+            self._send(200, body, content_type, validators)
 
         do_HEAD = do_GET
 

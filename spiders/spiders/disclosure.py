@@ -31,9 +31,10 @@ from auditor.extract.listing import (
 )
 from auditor.extract.metadata import Metadata, extract_metadata
 from auditor.extract.record import document_fields
+from auditor.incremental import DEFAULT_SHARE, Known, due, load_known
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
-from auditor.store import now, sha256
+from auditor.store import Store, now, sha256
 
 HTML_TYPES = ("text/html", "application/xhtml")
 
@@ -61,7 +62,8 @@ class ColumnState:
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, sites: str, db: str, run_id: str, only: str = "", **kwargs: Any):
+    def __init__(self, sites: str, db: str, run_id: str, only: str = "", previous: str = "",
+                 share: str = str(DEFAULT_SHARE), **kwargs: Any):
         super().__init__(**kwargs)
         registry = load_registry(sites)
         wanted = {b for b in only.split(",") if b}
@@ -74,6 +76,15 @@ class DisclosureSpider(scrapy.Spider):
         self.requested: dict[str, set[str]] = {b: set() for b in self.bureaus}
         self.pending: dict[str, int] = {b: 0 for b in self.bureaus}
         self.nav_urls: dict[str, set[str]] = {}
+        self.share = float(share)
+        # a re-audit: what each bureau's previous complete run holds (empty for a full crawl)
+        self.known: dict[str, Known] = {}
+        if previous:
+            store = Store(db)
+            try:
+                self.known = load_known(store, int(previous), list(self.bureaus))
+            finally:
+                store.close()
 
     # ------------------------------------------------------------------ entry
     async def start(self) -> AsyncIterator[Request]:
@@ -114,7 +125,9 @@ class DisclosureSpider(scrapy.Spider):
                 "sha256": sha256(response.body),
                 "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
                 "size": len(response.body), "column_url": meta.get("column"),
-                "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1}
+                "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1,
+                "etag": response.headers.get("ETag", b"").decode("latin-1") or None,
+                "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None}
 
     def _settled(self, bureau_id: str) -> Iterator[dict[str, Any]]:
         """Count one request as answered; when a bureau has none left, record it as done."""
@@ -194,6 +207,10 @@ class DisclosureSpider(scrapy.Spider):
         kind = meta["kind"]
         item = self._page_item(response, kind)
         column = self.columns.get(meta.get("column") or "")
+        known = self.known.get(bureau.id)
+        if response.status == 304 and known is not None:  # revalidated: unchanged since the last audit
+            yield {"_table": "carry", "url": response.request.url, "previous": known.run_id, "revalidated": now()}
+            return
         if not self._internal(bureau, response.url):  # redirected off the bureau's hosts
             item["error"] = f"redirected off-site to {response.url}"
             yield item
@@ -249,11 +266,26 @@ class DisclosureSpider(scrapy.Spider):
                    "column_url": column.url, "url": entry.url, "title": entry.title,
                    "date": entry.date, "position": position + n}
         yield from self._links(bureau, page_url, [(e.url, e.title) for e in items], "item")
+        known = self.known.get(bureau.id)
         for entry in items:
-            if self._internal(bureau, entry.url):
-                request = self._request(bureau, entry.url, "detail", column=column.url, referer=page_url)
-                if request:
-                    yield request
+            if not self._internal(bureau, entry.url):
+                continue
+            headers = {}
+            if known and known.unchanged(entry.url, entry.title, entry.date):
+                if not due(entry.url, self.run_id, self.share):
+                    yield from self._carry(bureau, entry.url, known)
+                    continue
+                headers = known.validators.get(entry.url, {})  # its turn: ask again, conditionally
+            request = self._request(bureau, entry.url, "detail", column=column.url, referer=page_url)
+            if request:
+                request.headers.update(headers)
+                yield request
+
+    def _carry(self, bureau: Bureau, url: str, known: Known) -> Iterator[dict[str, Any]]:
+        """A known, unchanged document: its rows come from the previous run, no request is sent."""
+        if url not in self.requested[bureau.id]:
+            self.requested[bureau.id].add(url)
+            yield {"_table": "carry", "url": url, "previous": known.run_id}
 
     def _list_pages(self, bureau: Bureau, column: ColumnState, page_url: str, urls: list[str],
                     **meta: Any) -> Iterator[Any]:
@@ -275,6 +307,10 @@ class DisclosureSpider(scrapy.Spider):
         for source in sources:
             items = items + source.embedded_items(text, response.url)
         yield from self._list_entries(bureau, column, url, items)
+        rest = self._unchanged_rest(bureau, column, url, items)
+        if rest is not None:  # the column begins exactly as last time: the rest is known
+            yield from self._carried_entries(bureau, column, rest)
+            return
         pages = pagination(tree, text, response.url)
         further = pages.pages if url == column.url else []
         if pages.next_url and not pages.pages:
@@ -288,6 +324,37 @@ class DisclosureSpider(scrapy.Spider):
             discover = source.kind == "json_api" and "total" not in values
             yield from self._list_pages(bureau, column, url, source.urls(values, response.url),
                                         source=source, values=values, discover=discover)
+
+    def _unchanged_rest(self, bureau: Bureau, column: ColumnState, url: str,
+                        items: list[ListItem]) -> list[dict[str, Any]] | None:
+        """On a column's first page of a re-audit: the previous run's entries after this page when
+        the page lists exactly the entries the column began with last time (nothing new, nothing
+        changed); else None, and the column is read to the end."""
+        known = self.known.get(bureau.id)
+        if known is None or url != column.url or url not in known.columns or not items:
+            return None
+        before = known.columns[url]
+        head = [(e["url"], e["title"], e["date"]) for e in before[:len(items)]]
+        if head != [(i.url, i.title, i.date) for i in items]:
+            return None
+        return before[len(items):]
+
+    def _carried_entries(self, bureau: Bureau, column: ColumnState, rest: list[dict[str, Any]]) -> Iterator[Any]:
+        known = self.known[bureau.id]
+        entries = [ListItem(url=e["url"], title=e["title"], date=e["date"]) for e in rest]
+        position = column.items
+        column.items += len(entries)
+        for n, entry in enumerate(entries):
+            yield {"_table": "list_items", "run_id": self.run_id, "bureau_id": bureau.id,
+                   "column_url": column.url, "url": entry.url, "title": entry.title,
+                   "date": entry.date, "position": position + n}
+            if known.unchanged(entry.url, entry.title, entry.date) and not due(entry.url, self.run_id, self.share):
+                yield from self._carry(bureau, entry.url, known)
+            elif self._internal(bureau, entry.url):
+                request = self._request(bureau, entry.url, "detail", column=column.url, referer=column.url)
+                if request:
+                    request.headers.update(known.validators.get(entry.url, {}))
+                    yield request
 
     def _parse_source_page(self, bureau: Bureau, response: Response, column: ColumnState) -> Iterator[Any]:
         """A page of a list that is not HTML (Hanweb XML records, a TRS JSON search API)."""
