@@ -237,7 +237,8 @@ def cmd_schedule(args: argparse.Namespace, progress: Progress) -> int:
     def job() -> None:
         store = Store(args.db)
         try:
-            audit(_registry(args.sites), store, Path(args.out), _catalogue(), progress=progress, pdf=args.pdf)
+            audit(_registry(args.sites), store, Path(args.out), _catalogue(), progress=progress, pdf=args.pdf,
+                  full=args.full)
         finally:
             store.close()
 
@@ -413,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
     p.add_argument("--pdf", action="store_true", help="also print the 整改通知书 to PDF")
     p.add_argument("--run-now", action="store_true", help="also audit once right away")
+    p.add_argument("--full", action="store_true", help="complete audits, not incremental ones")
     p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("prune", help="remove old runs' raw data and WARCs, keeping their findings")
