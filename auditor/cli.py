@@ -73,15 +73,15 @@ def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tup
 
 
 def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
-           full: bool = False, share: float | None = None) -> dict:
+           full: bool = False, share: float | None = None, resume: bool = False) -> dict:
     log_file = store.path.parent / "logs" / f"run-{run_id}-crawl.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    previous = None if full else previous_run(store, run_id)
+    previous = None if full or resume else previous_run(store, run_id)
     if previous:
         progress.done(f"增量检查 incremental: known documents of run {previous} are carried over (--full to re-fetch all)")
     try:
         return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress, previous=previous,
-                         share=share)
+                         share=share, resume=resume)
     except CrawlFailed:
         store.finish_run(run_id, "failed")
         raise
@@ -116,8 +116,36 @@ def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, 
             raise
 
 
+def resume(store: Store, out: Path, catalogue: Catalogue, *, progress: Progress, pdf: bool = False) -> Path:
+    """Finish the latest run if a crash or a kill left it unfinished: the same run goes on, what it
+    stored is kept, what it lacks is fetched; then it is evaluated and reported."""
+    with store.exclusive():
+        try:
+            run = store.run()
+        except LookupError as exc:
+            raise UsageError(str(exc)) from exc
+        if run["status"] not in ("running", "failed"):
+            raise UsageError(f"nothing to resume: run {run['id']} is {run['status']}")
+        registry = _registry(run["sites_file"])
+        only = tuple(b["id"] for b in json.loads(run["registry"])["bureaus"])
+        unfinished = [r["id"] for r in store.rows("SELECT id FROM bureaus WHERE run_id = ? AND crawl_finished_at IS NULL "
+                                                 "ORDER BY rowid", [run["id"]])]
+        progress.done(f"继续第{run['id']}次检查 resuming run {run['id']}; unfinished bureaus: {', '.join(unfinished) or 'none'}")
+        store.db["runs"].update(run["id"], {"status": "running"})
+        stats = _crawl(store, registry, run["id"], only, progress, resume=True)
+        stats["resumed_bureaus"] = unfinished
+        stats["findings"] = _evaluate(store, run["id"], catalogue, progress)
+        store.finish_run(run["id"], "completed", stats)
+        return write_report(store, run["id"], out, pdf=pdf)
+
+
 # ---------------------------------------------------------------------------- commands
 def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
+    if args.resume:
+        print(resume(Store(args.db), Path(args.out), _catalogue(), progress=progress, pdf=args.pdf))
+        return 0
+    if not args.sites:
+        raise UsageError("--sites is required (except with --resume)")
     registry, catalogue = _registry(args.sites), _catalogue()
     store = Store(args.db)
     index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress,
@@ -361,12 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
 
     p = sub.add_parser("audit", help="crawl, evaluate and report every bureau of a registry")
-    p.add_argument("--sites", required=True, help="site registry (sites.yaml)")
+    p.add_argument("--sites", help="site registry (sites.yaml)")
     db(p)
     p.add_argument("--out", default="out/audit", help="report folder (default out/audit)")
     p.add_argument("--only", nargs="+", metavar="BUREAU_ID", help="audit only these bureaus")
     p.add_argument("--pdf", action="store_true", help="also print each 整改通知书 to PDF with headless Chromium (when installed)")
     p.add_argument("--full", action="store_true", help="fetch every page again (default: carry known, unchanged documents over)")
+    p.add_argument("--resume", action="store_true", help="finish the latest run that a crash or kill left unfinished")
     p.add_argument("--revalidate-share", type=float, metavar="SHARE",
                    help="share of known documents asked again (conditionally) per re-audit (default 0.04)")
     p.set_defaults(func=cmd_audit)

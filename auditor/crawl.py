@@ -25,7 +25,7 @@ class CrawlFailed(RuntimeError):
 def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str, ...] = (),
               log_file: Path | None = None, progress: Progress | None = None,
               settings: dict[str, str] | None = None, previous: int | None = None,
-              share: float | None = None) -> dict[str, int]:
+              share: float | None = None, resume: bool = False) -> dict[str, int]:
     """Crawl every bureau of ``registry`` (or ``only`` those) into ``run_id``; return counts. With
     ``previous`` (a completed run), the crawl is incremental: known, unchanged documents are
     carried over instead of fetched again."""
@@ -37,6 +37,8 @@ def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str,
         command += ["-a", f"previous={previous}"]
     if share is not None:
         command += ["-a", f"share={share}"]
+    if resume:
+        command += ["-a", "resume=1"]
     for key, value in (settings or {}).items():
         command += ["-s", f"{key}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")

@@ -49,9 +49,20 @@ class EvidenceWriter:
         self.path = path
         self.partial = path.with_name(path.name + ".part")
         path.parent.mkdir(parents=True, exist_ok=True)
+        resuming = self.partial.exists() or path.exists()
+        if path.exists() and not self.partial.exists():
+            path.replace(self.partial)  # a resumed run appends to its own file
+        if resuming:
+            truncate_to_complete(self.partial)  # a killed writer may have left half a record
         self.file: BinaryIO = open(self.partial, "ab")  # noqa: SIM115 - held open for the whole crawl
         self.writer = WARCWriter(self.file, gzip=True)
+        info = {**info, "resumed": "yes"} if resuming else info
         self.writer.write_record(self.writer.create_warcinfo_record(path.name, {k: str(v) for k, v in info.items()}))
+
+    def flush(self) -> None:
+        """Hand written records to the OS: called before the store commits rows that cite them,
+        so a committed row never points past what a killed process left on disk."""
+        self.file.flush()
 
     def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes, fetched_at: str | None,
               request_headers: list[tuple[str, str]]) -> tuple[str, int]:
@@ -74,6 +85,22 @@ class EvidenceWriter:
         self.file.flush()
         self.file.close()
         self.partial.replace(self.path)
+
+
+def truncate_to_complete(path: Path) -> int:
+    """Cut a WARC file after its last complete record; return the new size."""
+    end = 0
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                record.content_stream().read()
+                end = iterator.get_record_offset() + iterator.get_record_length()
+        except Exception:  # noqa: BLE001 - a torn record ends the good part, whatever warcio raises
+            pass
+    with open(path, "r+b") as stream:
+        stream.truncate(end)
+    return end
 
 
 def _reason(status: int) -> str:

@@ -62,6 +62,7 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
+        self.evidence.flush()  # records first: a committed row never cites an unwritten record
         with self.store.transaction():
             for body in self.bodies:
                 self.store.put_body(body)
@@ -81,8 +82,8 @@ class StorePipeline:
         self.last_flush = time.monotonic()
 
     def close_spider(self, spider: Any) -> None:
-        self.evidence.close()  # the WARC gets its final name only once complete
         self.flush()
+        self.evidence.close()  # the WARC gets its final name only once complete
         requests = spider.crawler.stats.get_value("downloader/request_count") or 0
         with self.store.transaction():
             self.store.db.execute("UPDATE runs SET stats = json_set(COALESCE(stats, '{}'), '$.requests', ?) WHERE id = ?",

@@ -63,7 +63,7 @@ class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
     def __init__(self, sites: str, db: str, run_id: str, only: str = "", previous: str = "",
-                 share: str = str(DEFAULT_SHARE), **kwargs: Any):
+                 share: str = str(DEFAULT_SHARE), resume: str = "", **kwargs: Any):
         super().__init__(**kwargs)
         registry = load_registry(sites)
         wanted = {b for b in only.split(",") if b}
@@ -85,6 +85,22 @@ class DisclosureSpider(scrapy.Spider):
                 self.known = load_known(store, int(previous), list(self.bureaus))
             finally:
                 store.close()
+        # a resumed run: detail pages and link targets already stored are not fetched again; the
+        # navigation and lists are read again (columns are summarised when a crawl closes)
+        self.resume_links: dict[str, list[tuple[str, str]]] = {}
+        if resume:
+            store = Store(db)
+            try:
+                for row in store.rows("SELECT bureau_id, url FROM pages WHERE run_id = ? AND kind IN ('detail', 'link') "
+                                      "AND status IS NOT NULL", [self.run_id]):
+                    if row["bureau_id"] in self.requested:
+                        self.requested[row["bureau_id"]].add(row["url"])
+                for row in store.rows("SELECT l.bureau_id, l.to_url, l.from_url FROM links l WHERE l.run_id = ? "
+                                      "AND l.kind = 'content' AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.run_id = l.run_id "
+                                      "AND p.url = l.to_url)", [self.run_id]):
+                    self.resume_links.setdefault(row["bureau_id"], []).append((row["to_url"], row["from_url"]))
+            finally:
+                store.close()
 
     # ------------------------------------------------------------------ entry
     async def start(self) -> AsyncIterator[Request]:
@@ -93,6 +109,10 @@ class DisclosureSpider(scrapy.Spider):
                 self.profiles[bureau.id] = load_profiles(self.profiles_dir).get(bureau.profile, GENERIC)
             for url in bureau.start_urls:
                 yield self._request(bureau, url, "start")
+            for url, referer in self.resume_links.get(bureau.id, []):  # links of documents read before the stop
+                request = self._request(bureau, url, "link", referer=referer)
+                if request:
+                    yield request
 
     def _request(self, bureau: Bureau, url: str, kind: str, **meta: Any) -> Request | None:
         """A request for ``url`` unless it was already requested or the site's budget is spent.
