@@ -397,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="fetch every page again (default: carry known, unchanged documents over)")
     p.add_argument("--resume", action="store_true", help="finish the latest run that a crash or kill left unfinished")
     p.add_argument("--revalidate-share", type=float, metavar="SHARE",
-                   help="share of known documents asked again (conditionally) per re-audit (default 0.04)")
+                   help="share of known documents asked again (conditionally) per re-audit (default 0.02)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")

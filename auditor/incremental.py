@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from auditor.store import TABLES, Store
 
-DEFAULT_SHARE = 0.04  # of known documents revalidated per audit: every page is re-asked within 25 audits
+DEFAULT_SHARE = 0.02  # of known documents revalidated per audit: every page is re-asked within 50 audits
 
 
 @dataclass

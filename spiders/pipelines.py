@@ -39,12 +39,20 @@ class StorePipeline:
         self.last_flush = time.monotonic()
 
     def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+        """Buffer an item (or a response's bundle of items); commit between items, never inside one."""
+        for part in item["items"] if item["_table"] == "bundle" else [item]:
+            self._add(part)
+        if self.pending >= BATCH_ROWS or time.monotonic() - self.last_flush > BATCH_SECONDS:
+            self.flush()
+        return item
+
+    def _add(self, item: dict[str, Any]) -> None:
         row = dict(item)
         table = row.pop("_table")
         if table == "carry":
             self.carried.append(row)
             self.pending += 1
-            return item
+            return
         body = row.pop("_body", None)
         headers, request_headers = row.pop("_headers", None), row.pop("_request_headers", None)
         if table == "pages" and body is not None and row.get("status") is not None:
@@ -57,9 +65,6 @@ class StorePipeline:
             row[key] = json.dumps(row[key], ensure_ascii=False)
         self.buffer.setdefault(table, []).append(row)
         self.pending += 1
-        if self.pending >= BATCH_ROWS or time.monotonic() - self.last_flush > BATCH_SECONDS:
-            self.flush()
-        return item
 
     def flush(self) -> None:
         self.evidence.flush()  # records first: a committed row never cites an unwritten record

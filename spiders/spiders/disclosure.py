@@ -166,13 +166,23 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._guarded(self._parse_page, response)
 
     def _guarded(self, handler: Any, response: Response) -> Iterator[Any]:
-        """Run a page handler; a page that breaks it is logged and counted, and the crawl goes on."""
+        """Run a page handler; a page that breaks it is logged and counted, and the crawl goes on.
+        The rows one response gives (its page, document, links, list entries) travel as one
+        bundle, so the store commits all of them or none: a resumed run never finds a page
+        stored without its document."""
+        bundle: list[dict[str, Any]] = []
         try:
-            yield from handler(response)
+            for output in handler(response):
+                if isinstance(output, dict):
+                    bundle.append(output)
+                else:
+                    yield output
         except Exception:  # noqa: BLE001 - any page may be hostile; the audit must finish
             self.logger.exception("could not process %s", response.url)
             self.crawler.stats.inc_value("auditor/page_errors")
-        yield from self._settled(response.meta["bureau"])
+        bundle.extend(self._settled(response.meta["bureau"]))
+        if bundle:
+            yield {"_table": "bundle", "items": bundle}
 
     def _failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
         """A request that never got a response (DNS, refused, timeout) after retries."""
@@ -327,12 +337,20 @@ class DisclosureSpider(scrapy.Spider):
         for source in sources:
             items = items + source.embedded_items(text, response.url)
         yield from self._list_entries(bureau, column, url, items)
-        rest = self._unchanged_rest(bureau, column, url, items)
-        if rest is not None:  # the column begins exactly as last time: the rest is known
-            yield from self._carried_entries(bureau, column, rest)
+        verify = response.meta.get("verify")
+        if verify is not None:  # the last page of a column that began as before
+            yield from self._verified(bureau, column, url, items, verify)
             return
+        rest = self._unchanged_rest(bureau, column, url, items)
         pages = pagination(tree, text, response.url)
         further = pages.pages if url == column.url else []
+        if rest is not None:  # the column begins exactly as last time
+            if rest and further and not sources:
+                # and ends as last time? (a removal anywhere shifts the last page): ask for it first
+                yield from self._list_pages(bureau, column, url, further[-1:], verify={"rest": rest, "pages": further})
+            else:
+                yield from self._carried_entries(bureau, column, rest)
+            return
         if pages.next_url and not pages.pages:
             further = [pages.next_url]
         yield from self._list_pages(bureau, column, url, further)
@@ -344,6 +362,17 @@ class DisclosureSpider(scrapy.Spider):
             discover = source.kind == "json_api" and "total" not in values
             yield from self._list_pages(bureau, column, url, source.urls(values, response.url),
                                         source=source, values=values, discover=discover)
+
+    def _verified(self, bureau: Bureau, column: ColumnState, url: str, items: list[ListItem],
+                  verify: dict[str, Any]) -> Iterator[Any]:
+        """The last page lists what the column ended with last time: the middle is known and carried;
+        otherwise something was removed or moved, and the whole column is read again."""
+        rest = verify["rest"]
+        tail = [(e["url"], e["title"], e["date"]) for e in rest[-len(items):]] if items else []
+        if items and tail == [(i.url, i.title, i.date) for i in items]:
+            yield from self._carried_entries(bureau, column, rest[:-len(items)])
+        else:
+            yield from self._list_pages(bureau, column, column.url, verify["pages"])
 
     def _unchanged_rest(self, bureau: Bureau, column: ColumnState, url: str,
                         items: list[ListItem]) -> list[dict[str, Any]] | None:
