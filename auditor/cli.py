@@ -210,6 +210,26 @@ def cmd_diff(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace, progress: Progress) -> int:
+    from auditor import history
+
+    try:
+        record = history.document_history(Store(args.db), args.url)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{record['url']} ({record['bureau']})")
+    for r in record["runs"]:
+        state = ("carried over from run " + str(r["carried_from"]) if r["carried_from"] else "fetched") if r["document"] \
+            else ("not found (HTTP " + str(r["status"]) + ")" if r["status"] else "not on the site")
+        print(f"  run {r['id']} {r['audit_date']}: {state}" + (f" sha256 {r['sha256'][:16]}…" if r["document"] else ""))
+    print(f"首次发现 first seen: run {record['first_seen']} · 最近发现 last seen: run {record['last_seen']} · "
+          f"内容变化 changed {record['changes']} time(s) · 缺失 absent in: {record['absent_in'] or '—'}")
+    return 0
+
+
 def cmd_evidence(args: argparse.Namespace, progress: Progress) -> int:
     from auditor.evidence import read_record
 
@@ -428,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", nargs="?", type=int, metavar="RUN_B")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("history", help="one document across audits: first and last seen, changes, absences")
+    db(p)
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("evidence", help="show or extract the archived copy a finding rests on (from the WARC)")
     db(p)

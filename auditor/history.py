@@ -92,3 +92,23 @@ def text_report(a: int, b: int, diffs: list[BureauDiff]) -> str:
             lines += [f"  - {f.rule} {f.subject} {f.message}" for f in d.fixed]
             lines += [f"  × 信息已从网站删除 vanished: {url}" for url in d.documents["vanished"]]
     return "\n".join(lines)
+
+
+def document_history(store: Store, url: str) -> dict[str, Any]:
+    """One document across the runs that audited its bureau: present or not, its sha256, whether
+    it was fetched or carried over; with first seen, last seen, changes and disappearances."""
+    owner = store.rows("SELECT bureau_id FROM pages WHERE url = ? LIMIT 1", [url])
+    if not owner:
+        raise LookupError(f"{url} was never fetched in {store.path}")
+    bureau = owner[0]["bureau_id"]
+    rows = store.rows("SELECT r.id, r.audit_date, r.status AS run_status, p.status, p.sha256, p.carried_from, "
+                      "(SELECT COUNT(*) FROM documents d WHERE d.run_id = r.id AND d.url = ?) AS document "
+                      "FROM runs r JOIN bureaus b ON b.run_id = r.id AND b.id = ? "
+                      "LEFT JOIN pages p ON p.run_id = r.id AND p.url = ? ORDER BY r.id", [url, bureau, url])
+    seen = [r for r in rows if r["document"]]
+    changes = sum(1 for a, b in zip(seen, seen[1:], strict=False) if a["sha256"] != b["sha256"])
+    vanished = [r["id"] for r in rows if seen and r["id"] > seen[0]["id"] and not r["document"]
+                and r["run_status"] == "completed"]
+    return {"url": url, "bureau": bureau, "runs": rows,
+            "first_seen": seen[0]["id"] if seen else None, "last_seen": seen[-1]["id"] if seen else None,
+            "changes": changes, "absent_in": vanished}

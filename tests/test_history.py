@@ -57,5 +57,12 @@ def test_diff_between_two_real_audits(tmp_path):
     assert {"WEB-INT-1", "META-IDX-4", "LAND-3"} <= persisting  # untouched defects stay
     page = (tmp_path / "r2" / "bureau" / "xc-zrzy.html").read_text(encoding="utf-8")
     assert "本次未在网站上找到" in page and gone.path in page and "与第1次检查相比" in page
+    # one document across the two audits: seen, then gone; and the one that changed
+    gone_url = next(url for url in xc["documents"]["vanished"] if url.endswith(gone.path))
+    record = json.loads(run_auditor("history", "--db", str(db), gone_url, "--json").stdout)
+    assert (record["first_seen"], record["last_seen"], record["absent_in"]) == (1, 1, [2])
+    edited_url = next(url for url in xc["documents"]["changed"] if url.endswith(edited.path))
+    record = json.loads(run_auditor("history", "--db", str(db), edited_url, "--json").stdout)
+    assert (record["first_seen"], record["last_seen"], record["changes"]) == (1, 2, 1)
     text = run_auditor("diff", "--db", str(db), "1", "2").stdout
     assert "第1次 → 第2次检查" in text and "× 信息已从网站删除 vanished: " in text
