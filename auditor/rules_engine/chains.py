@@ -64,10 +64,13 @@ class _Problems:
         self.details: dict[str, Any] = {}
 
 
-def _text_or_unknown(doc: Document, problems: _Problems, what: str) -> str:
+def _absent(doc: Document, problems: _Problems, what: str, message: str) -> None:
+    """Something the text should say is not there: untestable when an attachment could not be
+    read (it may say it there), else a failure."""
     if doc.unreadable:
         problems.unknown.append(f"{what}：附件无法读取（{doc.unreadable[0]['reason']}）")
-    return fold(doc.full_text)
+    else:
+        problems.failed.append(message)
 
 
 def _check_doc(rule: Rule, ctx: BureauContext, doc: Document, chain: dict[str, list[Document]]) -> _Problems:
@@ -80,9 +83,7 @@ def _check_doc(rule: Rule, ctx: BureauContext, doc: Document, chain: dict[str, l
             spec = p["period"]
             period = period_after(text, spec["label"])
             if period is None:
-                _text_or_unknown(doc, problems, "公告期")
-                if not problems.unknown:
-                    problems.failed.append("正文未注明公告（公示）期限")
+                _absent(doc, problems, "公告期", "正文未注明公告（公示）期限")
             else:
                 used = span(period[0] - dt.timedelta(days=1), period[1], spec["unit"])  # both ends count
                 problems.details["period"] = [period[0].isoformat(), period[1].isoformat(), used]
@@ -93,9 +94,7 @@ def _check_doc(rule: Rule, ctx: BureauContext, doc: Document, chain: dict[str, l
             spec = p["lead"]
             target = date_after(text, spec["label"])
             if target is None:
-                _text_or_unknown(doc, problems, "交易日期")
-                if not problems.unknown:
-                    problems.failed.append("正文未注明交易（挂牌）起始日期")
+                _absent(doc, problems, "交易日期", "正文未注明交易（挂牌）起始日期")
             else:
                 used = span(published, target, spec["unit"])
                 problems.details["lead"] = used
@@ -114,9 +113,7 @@ def _check_doc(rule: Rule, ctx: BureauContext, doc: Document, chain: dict[str, l
         if "elements" in p:
             missing = missing_elements(text, p["elements"])
             if missing:
-                _text_or_unknown(doc, problems, "要素")
-                if not problems.unknown:
-                    problems.failed.append(f"未载明：{'、'.join(missing)}")
+                _absent(doc, problems, "要素", f"未载明：{'、'.join(missing)}")
         if "followed_by" in p:
             spec = p["followed_by"]
             period = period_after(text, spec["label"])

@@ -289,27 +289,35 @@ class DisclosureSpider(scrapy.Spider):
     def _list_entries(self, bureau: Bureau, column: ColumnState, page_url: str,
                       items: list[ListItem]) -> Iterator[Any]:
         """Store one list page's entries and open their detail pages."""
+        yield from self._entry_rows(bureau, column, items)
+        yield from self._links(bureau, page_url, [(e.url, e.title) for e in items], "item")
+        for entry in items:
+            yield from self._open_entry(bureau, column, entry, page_url)
+
+    def _entry_rows(self, bureau: Bureau, column: ColumnState, entries: list[ListItem]) -> Iterator[dict[str, Any]]:
         position = column.items
-        column.items += len(items)
-        for n, entry in enumerate(items):
+        column.items += len(entries)
+        for n, entry in enumerate(entries):
             yield {"_table": "list_items", "run_id": self.run_id, "bureau_id": bureau.id,
                    "column_url": column.url, "url": entry.url, "title": entry.title,
                    "date": entry.date, "position": position + n}
-        yield from self._links(bureau, page_url, [(e.url, e.title) for e in items], "item")
+
+    def _open_entry(self, bureau: Bureau, column: ColumnState, entry: ListItem, referer: str) -> Iterator[Any]:
+        """Request a listed document's page — or, in a re-audit, carry a known, unchanged one over
+        (asking again, conditionally, when its revalidation turn has come)."""
+        if not self._internal(bureau, entry.url):
+            return
         known = self.known.get(bureau.id)
-        for entry in items:
-            if not self._internal(bureau, entry.url):
-                continue
-            headers = {}
-            if known and known.unchanged(entry.url, entry.title, entry.date):
-                if not due(entry.url, self.run_id, self.share):
-                    yield from self._carry(bureau, entry.url, known)
-                    continue
-                headers = known.validators.get(entry.url, {})  # its turn: ask again, conditionally
-            request = self._request(bureau, entry.url, "detail", column=column.url, referer=page_url)
-            if request:
-                request.headers.update(headers)
-                yield request
+        headers = {}
+        if known and known.unchanged(entry.url, entry.title, entry.date):
+            if not due(entry.url, self.run_id, self.share):
+                yield from self._carry(bureau, entry.url, known)
+                return
+            headers = known.validators.get(entry.url, {})
+        request = self._request(bureau, entry.url, "detail", column=column.url, referer=referer)
+        if request:
+            request.headers.update(headers)
+            yield request
 
     def _carry(self, bureau: Bureau, url: str, known: Known) -> Iterator[dict[str, Any]]:
         """A known, unchanged document: its rows come from the previous run, no request is sent."""
@@ -389,21 +397,11 @@ class DisclosureSpider(scrapy.Spider):
         return before[len(items):]
 
     def _carried_entries(self, bureau: Bureau, column: ColumnState, rest: list[dict[str, Any]]) -> Iterator[Any]:
-        known = self.known[bureau.id]
+        """A column's entries taken from the previous run (its pages were not read again)."""
         entries = [ListItem(url=e["url"], title=e["title"], date=e["date"]) for e in rest]
-        position = column.items
-        column.items += len(entries)
-        for n, entry in enumerate(entries):
-            yield {"_table": "list_items", "run_id": self.run_id, "bureau_id": bureau.id,
-                   "column_url": column.url, "url": entry.url, "title": entry.title,
-                   "date": entry.date, "position": position + n}
-            if known.unchanged(entry.url, entry.title, entry.date) and not due(entry.url, self.run_id, self.share):
-                yield from self._carry(bureau, entry.url, known)
-            elif self._internal(bureau, entry.url):
-                request = self._request(bureau, entry.url, "detail", column=column.url, referer=column.url)
-                if request:
-                    request.headers.update(known.validators.get(entry.url, {}))
-                    yield request
+        yield from self._entry_rows(bureau, column, entries)
+        for entry in entries:
+            yield from self._open_entry(bureau, column, entry, column.url)
 
     def _parse_source_page(self, bureau: Bureau, response: Response, column: ColumnState) -> Iterator[Any]:
         """A page of a list that is not HTML (Hanweb XML records, a TRS JSON search API)."""
