@@ -10,7 +10,7 @@ import json
 from auditor.extract.attachments import attachment_text
 from auditor.extract.document import parse_html
 from auditor.extract.encoding import decode
-from auditor.extract.record import document_fields
+from auditor.extract.record import content_scope, document_fields
 from auditor.profiles import GENERIC, load_profiles
 from auditor.store import Store, sha256
 
@@ -29,7 +29,8 @@ def reextract_run(store: Store, run_id: int) -> dict[str, int]:
             counts["missing"] += 1
             continue
         text = decode(body, page["content_type"]).text
-        fields = document_fields(text, parse_html(text), profiles.get(row["profile"], GENERIC))
+        profile = profiles.get(row["profile"], GENERIC)
+        fields = document_fields(text, content_scope(parse_html(text), profile), profile)
         documents.append({**row, **fields, "run_id": run_id, "raw": json.dumps(fields["raw"], ensure_ascii=False),
                           "conflicts": json.dumps(fields["conflicts"], ensure_ascii=False)})
     for row in store.rows("SELECT url, bureau_id FROM attachments WHERE run_id = ?", [run_id]):

@@ -13,10 +13,16 @@ from auditor.extract.metadata import Metadata, extract_metadata
 from auditor.profiles import Profile
 
 
-def document_fields(text: str, tree: etree._Element, profile: Profile, metadata: Metadata | None = None) -> dict[str, Any]:
-    """The extracted columns of a ``documents`` row (``raw`` and ``conflicts`` as Python values)."""
+def content_scope(tree: etree._Element, profile: Profile) -> list[etree._Element]:
+    """The elements holding a page's own content, where the profile knows them."""
+    return tree.xpath(profile.content) if profile.content else []
+
+
+def document_fields(text: str, scope: list[etree._Element], profile: Profile,
+                    metadata: Metadata | None = None) -> dict[str, Any]:
+    """The extracted columns of a ``documents`` row (``raw`` and ``conflicts`` as Python values);
+    ``scope`` is ``content_scope`` of the page (the crawl reuses it for the page's own links)."""
     metadata = metadata or extract_metadata(text)
-    scope = tree.xpath(profile.content) if profile.content else []
     content = ("\n".join(page_text(etree.tostring(el, encoding="unicode")).lines for el in scope)
                if scope else metadata.text)
     return {**metadata.to_dict(), "profile": profile.name, "text": visible_text(content)}

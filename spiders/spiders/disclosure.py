@@ -30,7 +30,7 @@ from auditor.extract.listing import (
     pagination,
 )
 from auditor.extract.metadata import Metadata, extract_metadata
-from auditor.extract.record import document_fields
+from auditor.extract.record import content_scope, document_fields
 from auditor.incremental import DEFAULT_SHARE, Known, due, load_known
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
@@ -453,10 +453,10 @@ class DisclosureSpider(scrapy.Spider):
         profile = self.profiles.get(bureau.id, GENERIC)
         metadata = metadata or extract_metadata(text)
         url = response.request.url
-        record = document_fields(text, tree, profile, metadata)
+        scope = content_scope(tree, profile)
+        record = document_fields(text, scope, profile, metadata)
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
                "fetched_at": now(), **record}
-        scope = tree.xpath(profile.content) if profile.content else []
         nav = self.nav_urls.get(bureau.id, set())
         if scope:
             links = [link for el in scope for link in page_links(el, response.url)]
