@@ -118,8 +118,10 @@ def _check_doc(rule: Rule, ctx: BureauContext, doc: Document, chain: dict[str, l
             spec = p["followed_by"]
             period = period_after(text, spec["label"])
             end = period[1] if period else published
-            if end and not chain.get(spec["step"]) and (ctx.audit_date - end).days > int(spec["grace_days"]):
-                problems.failed.append(f"{end.isoformat()}期满后{spec['grace_days']}天内未发布{spec['step']}")
+            waited = (ctx.audit_date - end).days if end else 0
+            if end and not chain.get(spec["step"]) and waited > int(spec["grace_days"]):
+                problems.failed.append(f"期限于{end.isoformat()}届满，至检查日已{waited}天仍未发布{spec['step']}"
+                                       f"（限{spec['grace_days']}天）")
     except CalendarGap as gap:
         problems.unknown.append(str(gap))
     return problems
