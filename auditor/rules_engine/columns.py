@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from auditor.normalize import parse_date
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext
 from auditor.rules_engine.findings import Finding
 from auditor.rules_engine.kinds import _date, finding, kind, site
-from auditor.rules_engine.text_facts import date_after, to_date
+from auditor.rules_engine.text_facts import date_after
 
 
 @kind("stale_columns", "Columns of a cadence type (params.types: name, column pattern, max_days) whose "
@@ -70,9 +71,9 @@ def unanswered_messages(rule: Rule, ctx: BureauContext) -> list[Finding]:
     findings, checked = [], 0
     for doc in messages:
         # a label/value pair where the page shows one, else the line in its text
-        asked = (next((to_date(doc.labels[k]) for k in asked_labels if doc.labels.get(k)), None)
+        asked = (next((parse_date(doc.labels[k]) for k in asked_labels if doc.labels.get(k)), None)
                  or date_after(doc.text, asked_re) or _date(doc.published))
-        answered = (next((to_date(doc.labels[k]) for k in answered_labels if doc.labels.get(k)), None)
+        answered = (next((parse_date(doc.labels[k]) for k in answered_labels if doc.labels.get(k)), None)
                     or date_after(doc.text, answered_re))
         if asked is None or asked < ctx.audit_date - dt.timedelta(days=window):
             continue

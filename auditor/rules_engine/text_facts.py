@@ -10,8 +10,9 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from auditor.normalize import parse_date
+
 DATE = r"(?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?"
-_DATE_PARTS = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 WITHIN = 60  # characters between a label and its value
 
 
@@ -19,16 +20,6 @@ WITHIN = 60  # characters between a label and its value
 def fold(text: str) -> str:
     """Full-width digits and punctuation to ASCII, so patterns see one spelling."""
     return unicodedata.normalize("NFKC", text)
-
-
-def to_date(text: str) -> dt.date | None:
-    match = _DATE_PARTS.search(text)
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 @cache
@@ -39,7 +30,7 @@ def _after(label: str, value: str) -> re.Pattern[str]:
 def date_after(text: str, label: str) -> dt.date | None:
     """The first date within a short distance after ``label`` (a regular expression)."""
     match = _after(label, DATE).search(text)
-    return to_date(match.group(1)) if match else None
+    return parse_date(match.group(1)) if match else None
 
 
 def period_after(text: str, label: str) -> tuple[dt.date, dt.date] | None:
@@ -47,7 +38,7 @@ def period_after(text: str, label: str) -> tuple[dt.date, dt.date] | None:
     match = _after(label, rf"{DATE}\s*(?:至|到|—|－|-|~|～)\s*{DATE}").search(text)
     if not match:
         return None
-    dates = [to_date(m.group(0)) for m in re.finditer(DATE, match.group(1))]
+    dates = [parse_date(m.group(0)) for m in re.finditer(DATE, match.group(1))]
     if len(dates) != 2 or None in dates:
         return None
     return dates[0], dates[1]

@@ -21,14 +21,6 @@ def cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def to_date_cn(text: str) -> dt.date:
-    """The first ``YYYY年M月D日`` in a paragraph written by this module."""
-    import re
-
-    y, m, d = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text).groups()
-    return dt.date(int(y), int(m), int(d))
-
-
 def workday(day: dt.date) -> dt.date:
     while not is_workday(day):
         day += dt.timedelta(days=1)

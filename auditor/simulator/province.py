@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from auditor.normalize import org_code_check_digit, usci_check_digit
+from auditor.normalize import org_code_check_digit, parse_date, usci_check_digit
 from auditor.simulator import content
 from auditor.workdays import add_working_days, is_workday
 
@@ -517,11 +517,11 @@ def _plant_catalogue_defects(province: Province, by_id: dict[str, SimBureau], pl
     land = by_id["xc-zrzy"].column("tdzs")
     approval = _chain_docs(land, "用地批复")[2]
     notice = _chain_docs(land, "征收土地公告")[2]
-    approved = content.to_date_cn(approval.body[0])
+    approved = parse_date(approval.body[0])
     _redate(by_id["xc-zrzy"], notice, add_working_days(approved, 20))
     plant(Defect("xc-zrzy", "LAND-3", f"doc:{notice.id}", "批复后20个工作日才发布征收土地公告"))
     approval = _chain_docs(by_id["jxi-zrzy"].column("tdzs"), "用地批复")[1]
-    _redate(by_id["jxi-zrzy"], approval, add_working_days(content.to_date_cn(approval.body[0]), 14))
+    _redate(by_id["jxi-zrzy"], approval, add_working_days(parse_date(approval.body[0]), 14))
     plant(Defect("jxi-zrzy", "LAND-4", f"doc:{approval.id}", "批复后14个工作日才公开"))
     price = _chain_docs(by_id["lx-zrzy"].column("tdzs"), "区片综合地价")[0]
     _redate(by_id["lx-zrzy"], price, dt.date(2022, 6, 15))
