@@ -73,15 +73,22 @@ def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tup
 
 
 def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
-           full: bool = False, share: float | None = None, resume: bool = False) -> dict:
+           full: bool = False, share: float | None = None, resume: bool = False, ignore_robots: bool = False,
+           settings: dict[str, str] | None = None) -> dict:
     log_file = store.path.parent / "logs" / f"run-{run_id}-crawl.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     previous = None if full or resume else previous_run(store, run_id)
     if previous:
         progress.done(f"增量检查 incremental: known documents of run {previous} are carried over (--full to re-fetch all)")
+    settings = dict(settings or {})
+    if ignore_robots:  # an authorised audit: said on the console, in the run's stats and in its reports
+        progress.done("警告 WARNING: robots.txt is ignored for this run (--ignore-robots); use it only when authorised")
+        settings["ROBOTSTXT_OBEY"] = "False"
+    if settings:
+        store.record_stats(run_id, {"ignore_robots": ignore_robots, "settings": settings})
     try:
         return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress, previous=previous,
-                         share=share, resume=resume)
+                         share=share, resume=resume, settings=settings)
     except CrawlFailed:
         store.finish_run(run_id, "failed")
         raise
@@ -98,7 +105,8 @@ def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progres
 
 
 def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
-          progress: Progress, pdf: bool = False, full: bool = False, share: float | None = None) -> Path:
+          progress: Progress, pdf: bool = False, full: bool = False, share: float | None = None,
+          ignore_robots: bool = False, settings: dict[str, str] | None = None) -> Path:
     """The whole job: crawl, evaluate and report one new run; return the province page. A run that
     fails at any stage is recorded as failed with the reason, never left looking unfinished."""
     with store.exclusive():
@@ -106,7 +114,8 @@ def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, 
         progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
         stats: dict = {}
         try:
-            stats = _crawl(store, registry, run_id, only, progress, full=full, share=share)
+            stats = _crawl(store, registry, run_id, only, progress, full=full, share=share,
+                           ignore_robots=ignore_robots, settings=settings)
             stats["findings"] = _evaluate(store, run_id, catalogue, progress)
             store.finish_run(run_id, "completed", stats)
             return write_report(store, run_id, out, pdf=pdf)
@@ -132,7 +141,9 @@ def resume(store: Store, out: Path, catalogue: Catalogue, *, progress: Progress,
                                                  "ORDER BY rowid", [run["id"]])]
         progress.done(f"继续第{run['id']}次检查 resuming run {run['id']}; unfinished bureaus: {', '.join(unfinished) or 'none'}")
         store.db["runs"].update(run["id"], {"status": "running"})
-        stats = _crawl(store, registry, run["id"], only, progress, resume=True)
+        before = json.loads(run["stats"] or "{}")  # a resumed run keeps its robots.txt choice and settings
+        stats = _crawl(store, registry, run["id"], only, progress, resume=True,
+                       ignore_robots=bool(before.get("ignore_robots")), settings=before.get("settings"))
         stats["resumed_bureaus"] = unfinished
         stats["findings"] = _evaluate(store, run["id"], catalogue, progress)
         store.finish_run(run["id"], "completed", stats)
@@ -149,7 +160,8 @@ def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
     registry, catalogue = _registry(args.sites), _catalogue()
     store = Store(args.db)
     index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress,
-                  pdf=args.pdf, full=args.full, share=args.revalidate_share)
+                  pdf=args.pdf, full=args.full, share=args.revalidate_share, ignore_robots=args.ignore_robots,
+                  settings=_settings(args.set))
     print(index)
     return 0
 
@@ -160,10 +172,22 @@ def cmd_crawl(args: argparse.Namespace, progress: Progress) -> int:
     only = tuple(args.only or ())
     with store.exclusive():
         run_id = _start_run(store, registry, catalogue, only)
-        stats = _crawl(store, registry, run_id, only, progress, full=args.full)
+        stats = _crawl(store, registry, run_id, only, progress, full=args.full, ignore_robots=args.ignore_robots,
+                       settings=_settings(args.set))
         store.finish_run(run_id, "crawled", stats)
     print(run_id)
     return 0
+
+
+def _settings(pairs: list[str] | None) -> dict[str, str]:
+    """``-s NAME=VALUE`` crawl settings (Scrapy's names, e.g. DOWNLOAD_TIMEOUT=10)."""
+    settings = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isupper():
+            raise UsageError(f"-s expects NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}")
+        settings[name] = value
+    return settings
 
 
 def _run_id(store: Store, run: int | None) -> int:
@@ -408,6 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
     def db(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite store (default {DEFAULT_DB})")
 
+    def crawl_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--ignore-robots", action="store_true",
+                       help="do not obey robots.txt (authorised audits only; logged and shown in the reports)")
+        p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                       help="a Scrapy/crawl setting for this run, e.g. -s DOWNLOAD_TIMEOUT=10 (see docs/reliability.md)")
+
     p = sub.add_parser("audit", help="crawl, evaluate and report every bureau of a registry")
     p.add_argument("--sites", help="site registry (sites.yaml)")
     db(p)
@@ -418,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="finish the latest run that a crash or kill left unfinished")
     p.add_argument("--revalidate-share", type=float, metavar="SHARE",
                    help="share of known documents asked again (conditionally) per re-audit (default 0.02)")
+    crawl_options(p)
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")
@@ -425,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     db(p)
     p.add_argument("--only", nargs="+", metavar="BUREAU_ID")
     p.add_argument("--full", action="store_true", help="fetch every page again (default: incremental)")
+    crawl_options(p)
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("evaluate", help="evaluate the catalogue over a crawled run")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from auditor.normalize import usci_valid
 from auditor.profiles import load_profiles
 from auditor.yamlcheck import YamlChecker, YamlFileError, compose
 from auditor.yamlcheck import text as _str
@@ -101,10 +102,20 @@ def _url_list(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
         return "must be a non-empty list of http(s) URLs"
     for url in value:
-        parts = urlsplit(str(url))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        text = str(url)
+        parts = urlsplit(text)
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            return f"not an http(s) URL (bad port): {url!r}"
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
             return f"not an http(s) URL: {url!r}"
     return None
+
+
+def _credit_code(value: Any) -> str | None:
+    text = str(value)
+    return None if usci_valid(text) else f"not a valid 统一社会信用代码 (GB 32100 check character): {text!r}"
 
 
 def _date(value: Any) -> str | None:
@@ -151,7 +162,7 @@ BUREAU_KEYS = {
     "region": (True, _region),
     "level": (True, _one_of(LEVELS)),
     "kind": (True, _one_of(KINDS)),
-    "credit_code": (False, _str),
+    "credit_code": (False, _credit_code),
     "start_urls": (True, _url_list),
     "profile": (False, _str),
     "waivers": (False, None),

@@ -43,12 +43,15 @@ TABLES: dict[str, dict[str, Any]] = {
         "run_id": int, "id": str, "name": str, "region": str, "level": str, "kind": str,
         "credit_code": str, "start_urls": str, "profile": str, "waivers": str, "config": str,
         "detected_profile": str, "profile_confidence": float, "crawl_finished_at": str,
+        "crawl_limits": str,  # JSON: budgets and caps the crawl hit → requests not sent
     }, pk=("run_id", "id")),
     "pages": dict(columns={
         "run_id": int, "bureau_id": str, "url": str, "kind": str, "status": int, "error": str,
         "fetched_at": str, "sha256": str, "encoding": str, "content_type": str, "size": int,
         "column_url": str, "referer": str, "attempts": int, "warc_file": str, "warc_record": str,
         "warc_offset": int, "etag": str, "last_modified": str,
+        "blocked": str,  # the anti-bot system that answered instead of the page (auditor.blocking)
+        "redirected_to": str,  # where the page was finally read, when redirected on-site
         "carried_from": int,  # a re-audit's page not fetched again: the run that fetched it
     }, pk=("run_id", "url")),
     "bodies": dict(columns={"sha256": str, "data": bytes}, pk="sha256"),
@@ -177,10 +180,17 @@ class Store:
             })
         return int(table.last_pk)
 
+    def record_stats(self, run_id: int, stats: dict[str, Any]) -> None:
+        """Merge ``stats`` into the run's recorded stats (what the crawl wrote stays)."""
+        with self.transaction():
+            before = json.loads(self.run(run_id)["stats"] or "{}")
+            self.db["runs"].update(run_id, {"stats": json.dumps({**before, **stats}, ensure_ascii=False)})
+
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any] | None = None) -> None:
         with self.transaction():
+            before = json.loads(self.run(run_id)["stats"] or "{}")
             self.db["runs"].update(run_id, {"finished_at": now(), "status": status,
-                                            "stats": json.dumps(stats or {}, ensure_ascii=False)})
+                                            "stats": json.dumps({**before, **(stats or {})}, ensure_ascii=False)})
 
     def run(self, run_id: int | None = None) -> dict[str, Any]:
         """One run's row (the latest when ``run_id`` is None)."""

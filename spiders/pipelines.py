@@ -95,4 +95,6 @@ class StorePipeline:
                                   [requests, spider.run_id])
         with self.store.transaction():
             self.store.upsert_many("columns", spider.column_rows())
+            for row in spider.limit_rows():
+                self.store.db["bureaus"].update((row["run_id"], row["id"]), {"crawl_limits": row["crawl_limits"]})
         self.store.close()

@@ -5,13 +5,13 @@ AutoThrottle slow down further when a server is slow, times out, caps page size,
 robots.txt and names itself in the User-Agent so a bureau can whitelist it.
 """
 
-from auditor import __version__
+from auditor import USER_AGENT as AUDITOR_USER_AGENT
 
 BOT_NAME = "zwgk_auditor"
 SPIDER_MODULES = ["spiders.spiders"]
 NEWSPIDER_MODULE = "spiders.spiders"
 
-USER_AGENT = f"zwgk-auditor/{__version__} (政务公开合规检查; +https://github.com/zwgk-auditor)"
+USER_AGENT = AUDITOR_USER_AGENT
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 32
@@ -29,9 +29,21 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429, 522, 524]
 REDIRECT_MAX_TIMES = 5
+# Retries wait: Retry-After when a server sends it (capped), else exponential backoff with jitter.
+AUDITOR_RETRY_BACKOFF_BASE = 1.0
+AUDITOR_RETRY_BACKOFF_MAX = 30.0
+AUDITOR_RETRY_AFTER_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.OffsiteRedirectMiddleware": 50,  # before robots.txt: no foreign robots fetched
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+    "spiders.middlewares.TruncatedBodyMiddleware": 595,  # sees the body before decompression (590)
+}
 
 # Per-site budget, so that a calendar-like endless list cannot hold the audit.
 AUDITOR_MAX_PAGES_PER_SITE = 20000
+AUDITOR_MAX_REQUESTS_PER_HOST = 200000  # a shared platform host serves many bureaus
+AUDITOR_MAX_LIST_PAGES = 1000  # per column: a calendar-like endless list stops here
 AUDITOR_MAX_NAV_DEPTH = 3
 
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}

@@ -70,3 +70,47 @@ def test_resume_after_kill_twenty_times(province, tmp_path_factory):
     rng = random.Random(7)
     for n in range(20):
         kill_and_resume(province, tmp_path_factory.mktemp(f"kill{n}"), rng.uniform(3.0, 14.0))
+
+
+def kill_evaluations(db, truth: set, delays: list[float]) -> int:
+    """Re-evaluate a crawled run, killing each evaluation after ``delay`` seconds; after every
+    kill the store is intact and still holds the complete findings of the last evaluation that
+    finished (the findings of a run are replaced in one transaction). Returns the kills that
+    landed before the evaluation finished."""
+    landed = 0
+    for delay in delays:
+        process = subprocess.Popen([sys.executable, "-m", "auditor.cli", "-q", "evaluate", "--db", str(db)],
+                                   cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        landed += process.poll() is None
+        process.kill()
+        process.wait()
+        connection = sqlite3.connect(db)
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        found = set(connection.execute("SELECT DISTINCT bureau_id, rule FROM findings WHERE status = 'fail'").fetchall())
+        assert found == truth
+        connection.close()
+    return landed
+
+
+@pytest.fixture(scope="module")
+def crawled(province, tmp_path_factory):
+    """A crawled and evaluated demo province (the base for killing evaluations)."""
+    db = tmp_path_factory.mktemp("evaluate") / "audit.db"
+    with serve_province(province) as sites:
+        assert run_auditor("-q", "crawl", "--sites", str(sites), "--db", str(db)).returncode == 0
+    assert run_auditor("-q", "evaluate", "--db", str(db)).returncode == 0
+    truth = json.loads((province / "ground_truth.json").read_text(encoding="utf-8"))
+    return db, {(d["bureau"], d["rule"]) for d in truth["defects"]}
+
+
+def test_kill_during_evaluation_loses_nothing(crawled):
+    db, truth = crawled
+    assert kill_evaluations(db, truth, [1.0, 1.3, 1.5]) >= 1
+
+
+@pytest.mark.slow
+def test_kill_during_evaluation_twenty_times(crawled):
+    db, truth = crawled
+    rng = random.Random(11)
+    assert kill_evaluations(db, truth, [rng.uniform(0.5, 2.5) for _ in range(20)]) >= 10

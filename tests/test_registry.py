@@ -57,6 +57,16 @@ def test_audit_date_defaults_to_today(tmp_path):
      ":13: bureaus[0].waivers[0].until: must be a date"),
     (("province: 安徽省", "province: [安徽省"), ":2: (syntax)"),
     (("    profile: auto", "    approvals: {budget: 2026-02-10}"), ":11: bureaus[0].approvals: must map item_YEAR"),
+    # wrong types, bad URLs, hostile ids, check digits
+    (('start_urls: ["http://127.0.0.2:8001/"]', 'start_urls: "http://127.0.0.2:8001/"'),
+     ":10: bureaus[0].start_urls: must be a non-empty list of http(s) URLs"),
+    (('start_urls: ["http://127.0.0.2:8001/"]', 'start_urls: ["http://exa mple.gov.cn/"]'), ":10: bureaus[0].start_urls: not an http(s) URL"),
+    (('start_urls: ["http://127.0.0.2:8001/"]', 'start_urls: ["http://127.0.0.2:99999/"]'), ":10: bureaus[0].start_urls: not an http(s) URL (bad port)"),
+    (("id: xc-zrzy", "id: ../../etc/passwd"), ":4: bureaus[0].id: must be letters, digits, '-' or '_'"),
+    (("name: 宣城市自然资源和规划局", "name: 12345"), ":5: bureaus[0].name: must be a non-empty string"),
+    (("credit_code: 11341700MB1631138U", "credit_code: 11341700MB1631138X"), ":9: bureaus[0].credit_code: not a valid 统一社会信用代码"),
+    (("audit_date: 2026-11-29", "audit_date: tomorrow"), ":2: audit_date: must be a date YYYY-MM-DD"),
+    (("province: 安徽省", "province: 安徽省\nprovince: 浙江省"), ":2: province: duplicate key"),
 ])
 def test_errors_name_file_line_key(tmp_path, change, expected):
     path = write(tmp_path, GOOD.replace(*change))

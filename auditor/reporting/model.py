@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from auditor.blocking import failure
 from auditor.rules_engine.engine import outcome
 from auditor.rules_engine.findings import Finding
 from auditor.store import Store
@@ -41,6 +42,13 @@ class BureauSummary:
     changes: dict[str, list[Finding]] = field(default_factory=dict)  # new / fixed / persisting
     previous_run: int | None = None
     vanished: list[str] = field(default_factory=list)  # documents of the previous audit no longer on the site
+    unread: list[dict[str, Any]] = field(default_factory=list)  # pages the tool could not read, with why
+    limits: dict[str, int] = field(default_factory=dict)  # crawl budgets/caps hit → requests not sent
+
+    @property
+    def blocked_by(self) -> list[str]:
+        """Anti-bot systems that turned the tool away (to ask the bureau to whitelist it)."""
+        return sorted({page["blocked"] for page in self.unread if page.get("blocked")})
 
     @cached_property
     def fails(self) -> list[Finding]:
@@ -178,6 +186,14 @@ def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[Bureau
             before.setdefault(f.bureau, []).append(f)
         old, new, complete = page_hashes(store, previous), page_hashes(store, run_id), complete_bureaus(store, run_id)
         vanished = {b: sorted(set(urls) - set(new.get(b, {}))) for b, urls in old.items() if b in complete}
+    unread: dict[str, list[dict[str, Any]]] = {}
+    for page in store.rows("SELECT bureau_id, url, kind, status, error, attempts, blocked FROM pages WHERE run_id = ? "
+                           "AND (status IS NULL OR status >= 400 OR blocked IS NOT NULL) ORDER BY bureau_id, url", [run_id]):
+        failed = failure(page)
+        if failed and failed[0] == "unchecked":
+            unread.setdefault(page["bureau_id"], []).append({**page, "why": failed[1]})
+    limits = {row["id"]: json.loads(row["crawl_limits"]) for row in store.rows(
+        "SELECT id, crawl_limits FROM bureaus WHERE run_id = ? AND crawl_limits IS NOT NULL", [run_id])}
     summaries = []
     for b in registry["bureaus"]:
         if b["id"] not in by_bureau:
@@ -185,6 +201,7 @@ def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[Bureau
         summary = BureauSummary(b["id"], b["name"], b["level"], b["kind"], b["region"], b["start_urls"][0],
                                 by_bureau[b["id"]], previous_run=previous if b["id"] in before else None)
         summary.outcome, summary.vetoes = outcome(summary.findings)
+        summary.unread, summary.limits = unread.get(b["id"], []), limits.get(b["id"], {})
         if b["id"] in before:
             summary.changes = changes(summary.findings, before[b["id"]])
             summary.vanished = vanished.get(b["id"], [])

@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from auditor import __version__
+from auditor import USER_AGENT, __version__
 from auditor.reporting import exports, model, notices
 from auditor.reporting.model import BureauSummary
 from auditor.resources import report_dir
@@ -60,7 +60,8 @@ class Report:
                 "areas": self.areas, "trends": self.trends, "notice": self.notice, "reply_by": self.reply_by,
                 "reply_span": self.reply_span, "generated_at": self.generated_at, "version": __version__,
                 "severities": Counter(f.severity for f in fails), "statuses": Counter(f.status for f in self.findings),
-                "failing": sum(1 for b in self.bureaus if b.outcome == "不合格")}
+                "failing": sum(1 for b in self.bureaus if b.outcome == "不合格"),
+                "user_agent": USER_AGENT, "ignore_robots": json.loads(self.run["stats"] or "{}").get("ignore_robots", False)}
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {**self.shared, **extra}

@@ -12,7 +12,15 @@ import re
 from auditor.rules_engine.catalogue import Rule
 from auditor.rules_engine.context import BureauContext
 from auditor.rules_engine.findings import Finding
-from auditor.rules_engine.kinds import _date, _selected, finding, kind, regex_map, site
+from auditor.rules_engine.kinds import (
+    _date,
+    _selected,
+    finding,
+    kind,
+    none_in_scope,
+    regex_map,
+    site,
+)
 from auditor.rules_engine.text_facts import fold, missing_elements, number_after
 
 
@@ -64,7 +72,7 @@ def content_elements(rule: Rule, ctx: BureauContext) -> list[Finding]:
     if findings:
         return findings
     if not docs:
-        return [finding(rule, ctx, "na", site(ctx), message="本站未发现适用的信息")]
+        return none_in_scope(rule, ctx)
     return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{len(docs)}条信息，内容要素齐全", checked=len(docs))]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from auditor.blocking import failure
 from auditor.extract.labels import LABELS
 from auditor.normalize import parse_index_no
 from auditor.store import Store
@@ -102,6 +103,7 @@ class BureauContext:
     # not here (they are the documents): a million of them would double the reading
     links: list[dict[str, Any]]  # from_url, to_url, text, kind
     profiles_dir: str | None = None  # the registry's extra CMS profiles
+    limits: dict[str, int] = field(default_factory=dict)  # budgets/caps the crawl hit (requests not sent)
     selections: dict[tuple[str | None, ...], list[Document]] = field(default_factory=dict)  # see kinds._selected
 
     @cached_property
@@ -112,11 +114,35 @@ class BureauContext:
 
     @property
     def reachable(self) -> bool:
-        return bool(self.start) and self.start.get("status") is not None and 200 <= self.start["status"] < 400
+        return (bool(self.start) and self.start.get("status") is not None and 200 <= self.start["status"] < 400
+                and not self.start.get("blocked"))
+
+    @property
+    def not_crawlable(self) -> str | None:
+        """Why the tool itself was turned away at the start page (challenge, robots.txt), or None."""
+        if not self.start:
+            return None
+        if self.start.get("blocked"):
+            return f"网站防护（{self.start['blocked']}）拦截了检查工具"
+        if self.start.get("status") is None and "robots.txt" in (self.start.get("error") or ""):
+            return "网站 robots.txt 禁止抓取首页"
+        return None
+
+    @cached_property
+    def unchecked(self) -> list[dict[str, Any]]:
+        """Pages the tool could not read (timeouts, challenges, robots.txt…): not the bureau's fault."""
+        return [page for page in self.pages.values() if (failed := failure(page)) and failed[0] == "unchecked"]
+
+    @cached_property
+    def unread_documents(self) -> int:
+        """Listed documents whose pages the tool could not read."""
+        return sum(1 for page in self.unchecked if page["kind"] == "detail")
 
     @property
     def crawl_complete(self) -> bool:
-        return self.reachable and all(c.complete for c in self.columns)
+        """Everything listed was read: no budget hit, every column complete, no detail page unread."""
+        return (self.reachable and not self.limits and all(c.complete for c in self.columns)
+                and not self.unread_documents)
 
     @cached_property
     def by_column(self) -> dict[str, list[int]]:
@@ -162,8 +188,8 @@ def load_context(store: Store, run_id: int, bureau: dict[str, Any], audit_date: 
     """Read one bureau of one run (``bureau`` is its record in the run's registry snapshot)."""
     bureau_id = bureau["id"]
     pages = {row["url"]: row for row in store.rows(
-        "SELECT url, kind, status, error, fetched_at, attempts FROM pages WHERE run_id = ? AND bureau_id = ? "
-        "AND NOT (kind = 'detail' AND status = 200)", [run_id, bureau_id])}
+        "SELECT url, kind, status, error, fetched_at, attempts, blocked FROM pages WHERE run_id = ? AND bureau_id = ? "
+        "AND NOT (kind = 'detail' AND IFNULL(status, 0) = 200)", [run_id, bureau_id])}
     start_urls = bureau["start_urls"]
     start = next((pages[u] for u in start_urls if u in pages), None)
     columns = {row["url"]: Column(row["url"], row["name"], row["items"], bool(row["complete"]))
@@ -208,6 +234,8 @@ def load_context(store: Store, run_id: int, bureau: dict[str, Any], audit_date: 
             columns=[e.column for e in seen], list_title=seen[0].title if seen else None,
             list_date=seen[0].date if seen else None, category=category, subject=subject,
             raw=raw or "{}", text=text or "", attachments=attached.get(url, []), profile=profile or "generic"))
+    limits = store.db.execute("SELECT crawl_limits FROM bureaus WHERE run_id = ? AND id = ?",
+                              [run_id, bureau_id]).fetchone()
     return BureauContext(bureau=bureau, audit_date=audit_date, start=start, documents=documents,
                          columns=list(columns.values()), entries=entries, pages=pages, links=links,
-                         profiles_dir=profiles_dir)
+                         profiles_dir=profiles_dir, limits=json.loads(limits[0]) if limits and limits[0] else {})

@@ -1,8 +1,9 @@
 """Evaluate a catalogue over one audit run: applicability, waivers, reachability, then the kinds.
 
 The order of precedence for one bureau and rule: not applicable to its level/kind → ``na``;
-covered by an unexpired waiver → ``na`` with the reason; site unreachable → ``untestable``
-(except WEB-DOWN-1 itself); otherwise the rule kind decides.
+covered by an unexpired waiver → ``na`` with the reason; start page hidden by an anti-bot
+challenge or robots.txt → ``untestable`` (every rule, WEB-DOWN-1 too: the tool, not the public, was
+turned away); site unreachable → ``untestable`` (except WEB-DOWN-1 itself); otherwise the rule kind decides.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def evaluate_bureau(catalogue: Catalogue, ctx: BureauContext) -> list[Finding]:
         elif (waiver := _waiver(ctx, rule)) is not None:
             until = f"（有效期至{waiver['until']}）" if waiver.get("until") else ""
             results = [finding(rule, ctx, "na", site(ctx), message=f"已豁免：{waiver['reason']}{until}")]
+        elif (why := ctx.not_crawlable) is not None:
+            results = [finding(rule, ctx, "untestable", site(ctx), message=f"{why}，本项无法检查")]
         elif not ctx.reachable and rule.kind != "site_reachable":
             results = [finding(rule, ctx, "untestable", site(ctx), message="网站无法访问，本项无法检查")]
         else:

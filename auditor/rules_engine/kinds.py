@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from auditor.blocking import failure
 from auditor.extract.labels import FIELD_NAMES
 from auditor.normalize import (
     DOCNO_NONE,
@@ -101,10 +102,26 @@ def site(ctx: BureauContext) -> str:
     return ctx.bureau["start_urls"][0]
 
 
+def none_in_scope(rule: Rule, ctx: BureauContext, message: str = "本站未发现适用的信息") -> list[Finding]:
+    """No document the rule applies to: ``na`` — unless document pages went unread, which may
+    hide some: then ``untestable``."""
+    if ctx.unread_documents:
+        return [finding(rule, ctx, "untestable", site(ctx), message=f"{ctx.unread_documents}个信息页面未能读取，无法检查")]
+    return [finding(rule, ctx, "na", site(ctx), message=message)]
+
+
 def _passed(rule: Rule, ctx: BureauContext, checked: int, message: str) -> list[Finding]:
+    """No document failed: ``pass`` (saying how many document pages went unread), or see
+    ``none_in_scope`` when none was checked."""
     if checked == 0:
-        return [finding(rule, ctx, "na", site(ctx), message=message)]
-    return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{checked}条信息，未发现问题", checked=checked)]
+        return none_in_scope(rule, ctx, message)
+    return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{checked}条信息，未发现问题{unread_note(ctx)}",
+                    checked=checked)]
+
+
+def unread_note(ctx: BureauContext) -> str:
+    """What a pass must admit: how many document pages went unread."""
+    return f"（另有{ctx.unread_documents}个信息页面未能读取）" if ctx.unread_documents else ""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -142,9 +159,10 @@ def blank_columns(rule: Rule, ctx: BureauContext) -> list[Finding]:
                     blank_columns=columns, count=len(blank))]
 
 
-@kind("broken_links", "Internal links and attachments that answer an error.", params=("max_broken",))
+@kind("broken_links", "Internal links and attachments that answer an error; links the tool could not "
+      "read (timeouts, anti-bot challenges, robots.txt, 429/503) are not counted as broken.", params=("max_broken",))
 def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
-    broken = []
+    broken, unchecked = [], []
     checked = 0
     documents = {d.url for d in ctx.documents}  # detail pages read fine (not in ctx.pages)
     for link in ctx.links:
@@ -152,19 +170,28 @@ def broken_links(rule: Rule, ctx: BureauContext) -> list[Finding]:
         if page is None:
             checked += link["to_url"] in documents
             continue
-        checked += 1
-        status = page.get("status")
-        if status is None or status >= 400:
-            broken.append({"from": link["from_url"], "to": link["to_url"], "text": link["text"],
-                           "status": status, "error": page.get("error")})
-    if len(broken) > int(rule.params["max_broken"]):
+        outcome = failure(page)
+        entry = {"from": link["from_url"], "to": link["to_url"], "text": link["text"],
+                 "status": page.get("status"), "error": page.get("error")}
+        if outcome is None or outcome[0] == "broken":
+            checked += 1
+            if outcome:
+                broken.append(entry)
+        else:
+            unchecked.append({**entry, "why": outcome[1]})
+    limit = int(rule.params["max_broken"])
+    if len(broken) > limit:
         rate = len(broken) / max(checked, 1)
         sources = sorted({b["from"] for b in broken})
         docs = {d.url: d for d in ctx.documents}
         return [finding(rule, ctx, "fail", site(ctx),
                         message=f"{len(broken)}个站内链接或附件失效（共检查{checked}个，失效率{rate:.1%}）",
                         found=f"{len(broken)}/{checked} 失效", documents=[docs[s] for s in sources if s in docs],
-                        evidence_url=sources[0], broken=broken, checked=checked)]
+                        evidence_url=sources[0], broken=broken, checked=checked, unchecked=unchecked)]
+    if len(broken) + len(unchecked) > limit:
+        return [finding(rule, ctx, "untestable", site(ctx),
+                        message=f"{len(unchecked)}个站内链接或附件未能检查（{unchecked[0]['why']}等），无法确定是否失效",
+                        broken=broken, checked=checked, unchecked=unchecked)]
     return [finding(rule, ctx, "pass", site(ctx), message=f"共检查{checked}个站内链接和附件，未发现失效", checked=checked)]
 
 
@@ -353,9 +380,9 @@ def required_fields(rule: Rule, ctx: BureauContext) -> list[Finding]:
         if missing:
             lacking.append((doc, missing))
     if not docs:
-        return [finding(rule, ctx, "na", site(ctx), message="本站未发现适用的信息")]
+        return none_in_scope(rule, ctx)
     if not lacking:
-        return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{len(docs)}条信息，均标注齐全", checked=len(docs))]
+        return [finding(rule, ctx, "pass", site(ctx), message=f"已检查{len(docs)}条信息，均标注齐全{unread_note(ctx)}", checked=len(docs))]
     names = sorted({FIELD_NAMES[f] for _, missing in lacking for f in missing})
     return [finding(rule, ctx, "fail", site(ctx),
                     message=f"{len(lacking)}条信息（共检查{len(docs)}条）未标注{'、'.join(names)}",

@@ -9,6 +9,7 @@ recorded too, so the rules can say ``untestable`` instead of guessing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from auditor.blocking import challenge
 from auditor.extract.attachments import attachment_kind, attachment_text
 from auditor.extract.document import parse_html
 from auditor.extract.dynamic import ListSource
@@ -37,6 +39,14 @@ from auditor.registry import Bureau, load_registry
 from auditor.store import Store, now, sha256
 
 HTML_TYPES = ("text/html", "application/xhtml")
+# statuses the spider reads itself (errors are recorded, 304 answers a revalidation); redirects
+# are left to Scrapy's redirect middleware, which follows them on the bureau's hosts only
+HANDLED_STATUSES = [304, *range(400, 600)]
+
+
+def requested_url(request: Request) -> str:
+    """The URL the spider asked for (before any redirect): pages are stored under it."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
 @dataclass
@@ -51,12 +61,13 @@ class ColumnState:
     ok: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
     items: int = 0
+    capped: bool = False  # more list pages than AUDITOR_MAX_LIST_PAGES (an endless list)
 
     def row(self, run_id: int) -> dict[str, Any]:
         return {"run_id": run_id, "bureau_id": self.bureau_id, "url": self.url, "name": self.name,
                 "parent_url": self.parent_url, "pages_expected": len(self.expected),
                 "pages_ok": len(self.ok), "pages_failed": len(self.failed), "items": self.items,
-                "complete": int(not self.failed and self.expected <= self.ok)}
+                "complete": int(not self.failed and not self.capped and self.expected <= self.ok)}
 
 
 class DisclosureSpider(scrapy.Spider):
@@ -76,6 +87,8 @@ class DisclosureSpider(scrapy.Spider):
         self.requested: dict[str, set[str]] = {b: set() for b in self.bureaus}
         self.pending: dict[str, int] = {b: 0 for b in self.bureaus}
         self.nav_urls: dict[str, set[str]] = {}
+        self.host_requests: dict[str, int] = {}
+        self.limits: dict[str, dict[str, int]] = {}  # bureau → budget or cap hit → requests not sent
         self.share = float(share)
         # a re-audit: what each bureau's previous complete run holds (empty for a full crawl)
         self.known: dict[str, Known] = {}
@@ -121,13 +134,26 @@ class DisclosureSpider(scrapy.Spider):
         can count each bureau's outstanding requests and tell when a bureau is done.
         """
         seen = self.requested[bureau.id]
-        if url in seen or len(seen) >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
+        if url in seen:
             return None
+        host = urlsplit(url).netloc.lower()
+        if len(seen) >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
+            return self._limited(bureau.id, "site_budget")
+        if self.host_requests.get(host, 0) >= self.settings.getint("AUDITOR_MAX_REQUESTS_PER_HOST"):
+            return self._limited(bureau.id, "host_budget")
         seen.add(url)
+        self.host_requests[host] = self.host_requests.get(host, 0) + 1
         self.pending[bureau.id] += 1
         callback = self.parse_start if kind == "start" else self.parse_page
         return Request(url, callback=callback, errback=self.failed, dont_filter=True,
-                       meta={"bureau": bureau.id, "kind": kind, "handle_httpstatus_all": True, **meta})
+                       meta={"bureau": bureau.id, "kind": kind, "handle_httpstatus_list": HANDLED_STATUSES, **meta})
+
+    def _limited(self, bureau_id: str, limit: str) -> None:
+        """Count a request a budget or cap refused: the bureau's crawl is then incomplete."""
+        counts = self.limits.setdefault(bureau_id, {})
+        counts[limit] = counts.get(limit, 0) + 1
+        self.crawler.stats.inc_value(f"auditor/limit/{limit}")
+        return None
 
     def _internal(self, bureau: Bureau, url: str) -> bool:
         parts = urlsplit(url)
@@ -140,8 +166,10 @@ class DisclosureSpider(scrapy.Spider):
                 "_headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs],
                 "_request_headers": [(k.decode("latin-1"), v.decode("latin-1"))
                                      for k, vs in response.request.headers.items() for v in vs],
-                "run_id": self.run_id, "bureau_id": meta["bureau"], "url": response.request.url,
+                "run_id": self.run_id, "bureau_id": meta["bureau"], "url": requested_url(response.request),
                 "kind": kind, "status": response.status, "error": None, "fetched_at": now(),
+                "blocked": challenge(response.status, response.body),
+                "redirected_to": response.url if meta.get("redirect_urls") else None,
                 "sha256": sha256(response.body),
                 "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
                 "size": len(response.body), "column_url": meta.get("column"),
@@ -190,9 +218,9 @@ class DisclosureSpider(scrapy.Spider):
         meta = request.meta
         column = self.columns.get(meta.get("column") or "")
         if column is not None and meta["kind"] == "list":
-            column.failed.add(request.url)
+            column.failed.add(requested_url(request))
         yield {"_table": "pages", "run_id": self.run_id, "bureau_id": meta["bureau"],
-               "url": request.url, "kind": meta["kind"], "status": None,
+               "url": requested_url(request), "kind": meta["kind"], "status": None,
                "error": f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
                "fetched_at": now(), "column_url": meta.get("column"),
                "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1}
@@ -206,7 +234,7 @@ class DisclosureSpider(scrapy.Spider):
     def _html(self, response: Response, item: dict[str, Any]) -> tuple[str, Any] | None:
         """Decode and parse an HTML response (once), noting the encoding in its page item."""
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        if response.status != 200 or (content_type and not content_type.startswith(HTML_TYPES)):
+        if response.status != 200 or item["blocked"] or (content_type and not content_type.startswith(HTML_TYPES)):
             return None
         decoded = decode(response.body, content_type)
         item["encoding"] = decoded.encoding
@@ -239,7 +267,7 @@ class DisclosureSpider(scrapy.Spider):
         column = self.columns.get(meta.get("column") or "")
         known = self.known.get(bureau.id)
         if response.status == 304 and known is not None:  # revalidated: unchanged since the last audit
-            yield {"_table": "carry", "url": response.request.url, "previous": known.run_id, "revalidated": now()}
+            yield {"_table": "carry", "url": requested_url(response.request), "previous": known.run_id, "revalidated": now()}
             return
         if not self._internal(bureau, response.url):  # redirected off the bureau's hosts
             item["error"] = f"redirected off-site to {response.url}"
@@ -255,10 +283,10 @@ class DisclosureSpider(scrapy.Spider):
             if attachment_kind(response.url, content_type):
                 read = attachment_text(response.body, response.url, content_type)
                 yield {"_table": "attachments", "run_id": self.run_id, "bureau_id": bureau.id,
-                       "url": response.request.url, "text": read.text, "reason": read.reason}
+                       "url": requested_url(response.request), "text": read.text, "reason": read.reason}
         if parsed is None:
             if column is not None and kind == "list":
-                column.failed.add(response.request.url)
+                column.failed.add(requested_url(response.request))
             yield item
             return
         text, tree = parsed
@@ -277,7 +305,7 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._parse_detail(bureau, response, text, tree)
 
     def _open_column(self, bureau: Bureau, response: Response, tree: Any) -> ColumnState:
-        url = response.request.url
+        url = requested_url(response.request)
         name = response.meta.get("name") or ""
         if not name:
             title = tree.find(".//title")
@@ -331,6 +359,10 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._links(bureau, page_url, [(u, "") for u in urls], "pager")
         for url in urls:
             if self._internal(bureau, url) and url not in column.expected:
+                if len(column.expected) >= self.settings.getint("AUDITOR_MAX_LIST_PAGES"):
+                    column.capped = True
+                    self._limited(bureau.id, "list_pages")
+                    return
                 column.expected.add(url)
                 request = self._request(bureau, url, "list", column=column.url, referer=page_url, **meta)
                 if request:
@@ -340,7 +372,7 @@ class DisclosureSpider(scrapy.Spider):
                     items: list[ListItem], sources: list[ListSource]) -> Iterator[Any]:
         """One HTML page of a column: its items, its pagination and (on the first page only)
         the column's non-HTML list sources."""
-        url = response.request.url
+        url = requested_url(response.request)
         column.ok.add(url)
         for source in sources:
             items = items + source.embedded_items(text, response.url)
@@ -405,7 +437,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def _parse_source_page(self, bureau: Bureau, response: Response, column: ColumnState) -> Iterator[Any]:
         """A page of a list that is not HTML (Hanweb XML records, a TRS JSON search API)."""
-        url, meta = response.request.url, response.meta
+        url, meta = requested_url(response.request), response.meta
         if response.status != 200:
             column.failed.add(url)
             return
@@ -432,7 +464,7 @@ class DisclosureSpider(scrapy.Spider):
             if self._internal(bureau, url) and url not in known:
                 known.add(url)
                 request = self._request(bureau, url, "column", name=anchor, depth=depth + 1,
-                                        parent=response.request.url, referer=response.url)
+                                        parent=requested_url(response.request), referer=response.url)
                 if request:
                     yield request
 
@@ -452,7 +484,7 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._detect(bureau, response.url, text)
         profile = self.profiles.get(bureau.id, GENERIC)
         metadata = metadata or extract_metadata(text)
-        url = response.request.url
+        url = requested_url(response.request)
         scope = content_scope(tree, profile)
         record = document_fields(text, scope, profile, metadata)
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
@@ -471,3 +503,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def column_rows(self) -> list[dict[str, Any]]:
         return [column.row(self.run_id) for column in self.columns.values()]
+
+    def limit_rows(self) -> list[dict[str, Any]]:
+        """Bureaus whose crawl a budget or cap cut short, with the requests it refused."""
+        return [{"run_id": self.run_id, "id": b, "crawl_limits": json.dumps(counts)} for b, counts in self.limits.items()]
