@@ -94,6 +94,25 @@ def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...],
         raise
 
 
+def _crawl_on_nodes(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
+                    nodes: list[str], ignore_robots: bool, settings: dict[str, str] | None) -> dict:
+    """The crawl spread over Scrapyd nodes (always a full crawl: nodes keep no history)."""
+    try:
+        from auditor.scaleout import ScaleOutError, run_distributed
+    except ImportError as exc:
+        raise UsageError(f"--nodes needs the scale-out extra: pip install 'zwgk-auditor[scaleout]' ({exc})") from exc
+
+    settings = dict(settings or {})
+    if ignore_robots:
+        progress.done("警告 WARNING: robots.txt is ignored for this run (--ignore-robots); use it only when authorised")
+        settings["ROBOTSTXT_OBEY"] = "False"
+    store.record_stats(run_id, {"ignore_robots": ignore_robots, "settings": settings, "nodes": nodes})
+    try:
+        return run_distributed(registry, store, run_id, nodes, only=only, settings=settings, report=progress.done)
+    except ScaleOutError as exc:
+        raise UsageError(f"分布式抓取失败 (scale-out failed): {exc}") from exc
+
+
 def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progress) -> int:
     started = time.monotonic()
     findings = evaluate_run(store, run_id, catalogue, on_bureau=lambda b, n, total: progress.update(
@@ -106,7 +125,7 @@ def _evaluate(store: Store, run_id: int, catalogue: Catalogue, progress: Progres
 
 def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, only: tuple[str, ...] = (),
           progress: Progress, pdf: bool = False, full: bool = False, share: float | None = None,
-          ignore_robots: bool = False, settings: dict[str, str] | None = None) -> Path:
+          ignore_robots: bool = False, settings: dict[str, str] | None = None, nodes: list[str] | None = None) -> Path:
     """The whole job: crawl, evaluate and report one new run; return the province page. A run that
     fails at any stage is recorded as failed with the reason, never left looking unfinished."""
     with store.exclusive():
@@ -114,8 +133,11 @@ def audit(registry: Registry, store: Store, out: Path, catalogue: Catalogue, *, 
         progress.done(f"第{run_id}次检查 run {run_id}: {len(only) or len(registry.bureaus)} bureaus → {store.path}")
         stats: dict = {}
         try:
-            stats = _crawl(store, registry, run_id, only, progress, full=full, share=share,
-                           ignore_robots=ignore_robots, settings=settings)
+            if nodes:
+                stats = _crawl_on_nodes(store, registry, run_id, only, progress, nodes, ignore_robots, settings)
+            else:
+                stats = _crawl(store, registry, run_id, only, progress, full=full, share=share,
+                               ignore_robots=ignore_robots, settings=settings)
             stats["findings"] = _evaluate(store, run_id, catalogue, progress)
             store.finish_run(run_id, "completed", stats)
             return write_report(store, run_id, out, pdf=pdf)
@@ -161,7 +183,7 @@ def cmd_audit(args: argparse.Namespace, progress: Progress) -> int:
     store = Store(args.db)
     index = audit(registry, store, Path(args.out), catalogue, only=tuple(args.only or ()), progress=progress,
                   pdf=args.pdf, full=args.full, share=args.revalidate_share, ignore_robots=args.ignore_robots,
-                  settings=_settings(args.set))
+                  settings=_settings(args.set), nodes=[u for u in (args.nodes or "").split(",") if u])
     print(index)
     return 0
 
@@ -343,8 +365,11 @@ def cmd_simulate(args: argparse.Namespace, progress: Progress) -> int:
     from auditor.simulator.server import serve_province
 
     out = Path(args.out)
-    manifest = simulate(out, seed=args.seed)
-    progress.done(f"模拟省份 simulated {len(manifest['bureaus'])} bureau sites → {out}")
+    manifest = simulate(out, seed=args.seed, bureaus=args.bureaus, docs=args.docs, hosts=args.hosts)
+    hosts = len({b["address"] for b in manifest["bureaus"]})
+    documents = sum(b["documents"] for b in manifest["bureaus"])
+    progress.done(f"模拟省份 simulated {len(manifest['bureaus'])} bureau sites on {hosts} hosts, "
+                  f"{documents} documents → {out}")
     if not args.serve:
         print(out / "ground_truth.json")
         return 0
@@ -449,6 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revalidate-share", type=float, metavar="SHARE",
                    help="share of known documents asked again (conditionally) per re-audit (default 0.02)")
     crawl_options(p)
+    p.add_argument("--nodes", metavar="URL,URL", help="crawl on these Scrapyd nodes, bureaus sharded by host "
+                   "(e.g. http://h1:6800,http://h2:6800; see docs/deploy.md)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("crawl", help="crawl into a new run of the store; prints the run id")
@@ -520,6 +547,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--serve", action="store_true", help="serve it on loopback until Ctrl-C")
+    p.add_argument("--bureaus", type=int, default=10, help="number of bureau sites (above 10: clean extra counties)")
+    p.add_argument("--docs", type=int, help="about this many documents per bureau (default: the demo's ~200)")
+    p.add_argument("--hosts", type=int, help="share this many loopback hosts among all sites (a port each)")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("demo", help="simulate, serve and audit the demo province")

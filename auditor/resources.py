@@ -7,12 +7,14 @@ edit there takes effect at once; an installed package carries copies of them as
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _SOURCE_ROOT = _PACKAGE_DIR.parent
 
 
+@cache  # the answer cannot change while the process runs; asked once per working-day look-up
 def _data_dir(top_level: str, installed: str) -> Path:
     source = _SOURCE_ROOT / top_level
     if (_SOURCE_ROOT / "pyproject.toml").is_file() and source.is_dir():

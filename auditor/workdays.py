@@ -8,7 +8,7 @@ a newly announced year in ``rules/calendar/*.yaml`` (keys ``year``, ``holidays``
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -72,7 +72,13 @@ _overrides = cache(read_overrides)
 
 
 def is_workday(day: dt.date) -> bool:
-    years, holidays, workdays = _overrides(str(catalogue_dir() / "calendar"))
+    return _is_workday(str(catalogue_dir() / "calendar"), day)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_workday(calendar: str, day: dt.date) -> bool:
+    """One look-up per calendar folder and day (chinese_calendar validates each call: ~40 µs)."""
+    years, holidays, workdays = _overrides(calendar)
     if day.year in years:
         if day in holidays:
             return False

@@ -257,12 +257,24 @@ class _Builder:
             column.documents.reverse()  # newest first, as sites list them
 
 
-def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
-    """The demo province: one city and four counties, a 自然资源和规划局 and a 财政局 each."""
+SCALABLE = ("notice", "policy", "procurement")  # column kinds that grow with ``docs``
+EXTRA_FAMILIES = ("anhui", "trs", "empirecms", "hanweb", "trs_dynamic")
+
+
+def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE, *, bureaus: int = 10, docs: int | None = None,
+                   hosts: int | None = None) -> Province:
+    """The demo province: one city and four counties, a 自然资源和规划局 and a 财政局 each.
+
+    For scale tests, ``bureaus`` above 10 adds clean county bureaus (five CMS families in turn),
+    ``docs`` grows every bureau's notice, policy and procurement columns to about that many
+    documents, and ``hosts`` puts all sites on that many loopback addresses (a port each), as
+    bureaus share a few platform servers: Scrapy's politeness slot is the host name, so sites on
+    one address are crawled as one host. The planted defects (ground truth) stay those of the
+    first ten bureaus."""
     rng = random.Random(seed)
     places = [("xc", CITY[0], CITY[1], "city")] + [
         (code, name, region, "county") for code, (name, region) in zip(("xz", "lx", "jx", "jxi"), COUNTIES, strict=True)]
-    bureaus: list[SimBureau] = []
+    bureaus_list: list[SimBureau] = []
     for i, (code, place, region, level) in enumerate(places):
         full_place = place if level == "city" else f"{CITY[0]}{place}" if place == "宣州区" else place
         for j, (suffix, kind, title, short) in enumerate((
@@ -275,10 +287,14 @@ def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
                 credit_code=_credit_code(rng, region), family=family,
                 address=f"127.0.0.{2 + i * 2 + j}")
             bureau.index_prefix = f"{code[:2].upper()}{i:02d}{j + 1:03d}-{1700 + j * 100}"
-            bureaus.append(bureau)
+            bureaus_list.append(bureau)
+    bureaus = bureaus_list + _extra_bureaus(rng, bureaus - len(bureaus_list))
+    if hosts:
+        for n, bureau in enumerate(bureaus):
+            bureau.address = f"127.0.1.{1 + n % hosts}"
     province = Province(seed=seed, audit_date=audit_date, bureaus=bureaus)
     for bureau in bureaus:
-        _populate(rng, bureau, audit_date)
+        _populate(rng, bureau, audit_date, docs)
     _plant_defects(province)
     _report_bodies(province)
     for bureau in bureaus:
@@ -287,9 +303,32 @@ def build_province(seed: int = 1, audit_date: dt.date = AUDIT_DATE) -> Province:
     return province
 
 
-def _populate(rng: random.Random, bureau: SimBureau, audit_date: dt.date) -> None:
+def _extra_bureaus(rng: random.Random, count: int) -> list[SimBureau]:
+    """``count`` further county bureaus (模拟N县), in cities of ten counties each."""
+    extra = []
+    for n in range(max(0, count)):
+        county = n // 2
+        region = f"34{60 + county // 10:02d}{county % 10 + 1:02d}"
+        suffix, kind, title, short = (("zrzy", "natural_resources", "自然资源和规划局", "自然资"),
+                                      ("czj", "finance", "财政局", "财"))[n % 2]
+        bureau = SimBureau(id=f"m{county + 1}-{suffix}", name=f"模拟{county + 1}县{title}", short=f"模{short}",
+                           region=region, level="county", kind=kind, credit_code=_credit_code(rng, region),
+                           family=EXTRA_FAMILIES[county % len(EXTRA_FAMILIES)], address=f"127.0.2.{1 + n % 250}")
+        bureau.index_prefix = f"M{county + 1:04d}{n % 2 + 1:03d}-{1700 + n % 2 * 100}"
+        extra.append(bureau)
+    return extra
+
+
+def _populate(rng: random.Random, bureau: SimBureau, audit_date: dt.date, docs: int | None = None) -> None:
     builder = _Builder(rng, bureau, audit_date)
     spec = NR_COLUMNS if bureau.kind == "natural_resources" else FIN_COLUMNS
+    if docs:  # grow the plain columns so the bureau has about ``docs`` documents
+        # each policy document brings its 解读, and the content generators add about 40 more
+        base = sum(count * (2 if kind == "policy" else 1) for _, _, count, kind in spec) + 40
+        grow = sum(count * (2 if kind == "policy" else 1) for _, _, count, kind in spec if kind in SCALABLE)
+        factor = max(1.0, 1 + (docs - base) / grow)
+        spec = [(slug, name, round(count * factor) if kind in SCALABLE else count, kind)
+                for slug, name, count, kind in spec]
     neglected = bureau.id == "xz-czj"  # its news and notices stopped months ago (WEB-UPD-1/4)
     for slug, name, count, kind in spec:
         column = Column(slug=slug, name=name, kind=kind)

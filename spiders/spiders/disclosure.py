@@ -10,12 +10,16 @@ recorded too, so the rules can say ``untestable`` instead of guessing.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -73,9 +77,15 @@ class ColumnState:
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, sites: str, db: str, run_id: str, only: str = "", previous: str = "",
-                 share: str = str(DEFAULT_SHARE), resume: str = "", **kwargs: Any):
+    def __init__(self, sites: str = "", db: str = "", run_id: str = "0", only: str = "", previous: str = "",
+                 share: str = str(DEFAULT_SHARE), resume: str = "", registry: str = "", **kwargs: Any):
+        """``sites`` is a registry file; a Scrapyd node gets the registry's text as ``registry``
+        instead, and no ``db``: its items then go to Scrapyd's items feed (see the pipeline)."""
         super().__init__(**kwargs)
+        if registry:
+            folder = Path(tempfile.mkdtemp(prefix="zwgk-registry-"))
+            sites = str(folder / "sites.yaml")
+            Path(sites).write_text(registry, encoding="utf-8")
         registry = load_registry(sites)
         wanted = {b for b in only.split(",") if b}
         self.bureaus = {b.id: b for b in registry.bureaus if not wanted or b.id in wanted}
@@ -90,6 +100,7 @@ class DisclosureSpider(scrapy.Spider):
         self.host_requests: dict[str, int] = {}
         self.limits: dict[str, dict[str, int]] = {}  # bureau → budget or cap hit → requests not sent
         self.share = float(share)
+        self.summarised = False
         # a re-audit: what each bureau's previous complete run holds (empty for a full crawl)
         self.known: dict[str, Known] = {}
         if previous:
@@ -114,6 +125,28 @@ class DisclosureSpider(scrapy.Spider):
                     self.resume_links.setdefault(row["bureau_id"], []).append((row["to_url"], row["from_url"]))
             finally:
                 store.close()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DisclosureSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.db_path:
+            crawler.signals.connect(spider._summarise_when_idle, signal=signals.spider_idle)
+        return spider
+
+    def _summarise_when_idle(self) -> None:
+        """On a node (no store), once everything is crawled: one last item with what the store
+        would get at close — column summaries, caps hit, requests sent — through a ``data:`` request
+        (a spider can only yield items from callbacks). Its presence tells the coordinator the
+        crawl ended normally."""
+        if self.summarised:
+            return
+        self.summarised = True
+        self.crawler.engine.crawl(Request("data:,summary", callback=self._summary, dont_filter=True))
+        raise DontCloseSpider
+
+    def _summary(self, response: Response) -> Iterator[dict[str, Any]]:
+        requests = (self.crawler.stats.get_value("downloader/request_count") or 0) - 1  # not this one
+        yield {"_table": "summary", "columns": self.column_rows(), "limits": self.limit_rows(), "requests": requests}
 
     # ------------------------------------------------------------------ entry
     async def start(self) -> AsyncIterator[Request]:
