@@ -15,6 +15,9 @@ USER_AGENT = AUDITOR_USER_AGENT
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 32
+# Items are written synchronously, one bundle per response; Scrapy would start this many asyncio
+# tasks for every response's output (100 by default: ~15% of the crawl's CPU, bench/province.py).
+CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True

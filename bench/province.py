@@ -1,0 +1,115 @@
+"""Province-scale benchmark: a simulated province audited end to end on this machine, and its
+crawl compared with a bare Scrapy spider fetching the same URLs, in one run on the same
+loopback servers.
+
+    python3 bench/province.py --bureaus 20 --docs 1000 --hosts 4          # crawl ratio, CPU/page, RSS
+    python3 bench/province.py --bureaus 200 --docs 1000 --hosts 20 --no-baseline   # 200k pages
+
+Politeness is off for both contenders (no AutoThrottle, 64 requests per host) unless
+``--polite``: the benchmark measures the crawler's own cost. Reported per contender: pages/s
+(wall time of the whole process), CPU ms per page (user + system of the crawl process) and peak
+RSS (the largest process: the crawl). For the audit: wall time of each stage (crawl, evaluate,
+report) from its progress lines. ``--profile FILE`` samples the crawl with py-spy (speedscope
+JSON) to see where its time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from auditor.simulator import simulate
+from auditor.simulator.server import serve_province
+from auditor.store import Store
+
+HERE = Path(__file__).resolve().parent
+FAST = ["AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS=64", "CONCURRENT_REQUESTS_PER_DOMAIN=64",
+        "DOWNLOAD_DELAY=0"]
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Run ``command``; return wall seconds, CPU seconds and peak RSS (KiB) of it and its
+    children (the largest process), and its output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:6]} failed ({process.returncode}):\n{output[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, output
+
+
+def stage_seconds(output: str) -> dict[str, float]:
+    found = {}
+    for name, pattern in (("crawl", r"crawl done: \d+ pages in ([\d.]+)s"), ("evaluate", r"evaluate done: .*?([\d.]+)s$")):
+        match = re.search(pattern, output, re.M)
+        if match:
+            found[name] = float(match.group(1))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bureaus", type=int, default=20)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--hosts", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/zwgk-bench-province"))
+    parser.add_argument("--polite", action="store_true", help="keep the shipped politeness settings")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy the crawl into this speedscope file")
+    args = parser.parse_args()
+
+    province = args.work / f"province-{args.bureaus}x{args.docs}x{args.hosts}-s{args.seed}"
+    if not (province / "manifest.json").exists():
+        started = time.perf_counter()
+        simulate(province, seed=args.seed, bureaus=args.bureaus, docs=args.docs, hosts=args.hosts)
+        print(f"simulated {args.bureaus} bureaus × ~{args.docs} documents on {args.hosts} hosts in "
+              f"{time.perf_counter() - started:.0f}s → {province}")
+    settings = [] if args.polite else [x for s in FAST for x in ("-s", s)]
+    work = args.work / "run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    with serve_province(province) as sites:
+        command = [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(work / "audit.db"),
+                   "--out", str(work / "report"), *settings]
+        if args.profile:
+            command = ["py-spy", "record", "--subprocesses", "--format", "speedscope", "-o", str(args.profile),
+                       "--rate", "50", "--", *command]
+        wall, cpu, rss, output = measured(command)
+        stages = stage_seconds(output)
+        store = Store(work / "audit.db")
+        stats = json.loads(store.run()["stats"])
+        urls = [r["url"] for r in store.rows("SELECT url FROM pages WHERE status IS NOT NULL")]
+        store.close()
+        pages = len(urls)
+        crawl = stages.get("crawl", wall)
+        print(f"audit: {stats['documents']} documents, {pages} pages fetched, {stats['requests']} requests, "
+              f"{stats['findings']} findings; wall {wall:.1f}s = crawl {crawl:.1f}s + evaluate "
+              f"{stages.get('evaluate', 0):.1f}s + report and start-up {wall - crawl - stages.get('evaluate', 0):.1f}s")
+        print(f"auditor crawl: {pages / crawl:7.1f} pages/s, CPU {1000 * cpu / pages:5.2f} ms/page (whole audit), "
+              f"peak RSS {rss / 1024:7.1f} MiB")
+        if args.no_baseline or args.profile:
+            return
+        listing = work / "urls.txt"
+        listing.write_text("\n".join(urls), encoding="utf-8")
+        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
+        base_wall, base_cpu, base_rss, _ = measured(
+            [sys.executable, "-m", "scrapy", "runspider", str(HERE / "plain_spider.py"), "-a", f"urls={listing}",
+             "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=ERROR", *settings], env=env)
+        print(f"plain scrapy:  {pages / base_wall:7.1f} pages/s, CPU {1000 * base_cpu / pages:5.2f} ms/page, "
+              f"peak RSS {base_rss / 1024:7.1f} MiB")
+        print(f"ratio (auditor crawl / plain scrapy pages/s): {(pages / crawl) / (pages / base_wall):.2f}")
+
+
+if __name__ == "__main__":
+    main()
