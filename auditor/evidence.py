@@ -131,16 +131,19 @@ class Archived:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def read_record(path: Path, offset: int) -> Archived:
-    """The response record at ``offset`` of a WARC file."""
-    with open(path, "rb") as stream:
-        stream.seek(offset)
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response":
-                continue
-            return Archived(url=record.rec_headers.get_header("WARC-Target-URI"),
-                            record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                            date=record.rec_headers.get_header("WARC-Date"),
-                            status=record.http_headers.get_statuscode(),
-                            headers=list(record.http_headers.headers), body=record.content_stream().read())
+def read_record(path: Path, offset: int, stream: BinaryIO | None = None) -> Archived:
+    """The response record at ``offset`` of a WARC file (read from ``stream``, that file already
+    open, when given: a report reads tens of thousands of records)."""
+    if stream is None:
+        with open(path, "rb") as opened:
+            return read_record(path, offset, opened)
+    stream.seek(offset)
+    for record in ArchiveIterator(stream):
+        if record.rec_type != "response":
+            continue
+        return Archived(url=record.rec_headers.get_header("WARC-Target-URI"),
+                        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                        date=record.rec_headers.get_header("WARC-Date"),
+                        status=record.http_headers.get_statuscode(),
+                        headers=list(record.http_headers.headers), body=record.content_stream().read())
     raise LookupError(f"no response record at offset {offset} of {path}")

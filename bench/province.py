@@ -97,7 +97,8 @@ def main() -> None:
               f"{stats['findings']} findings; wall {wall:.1f}s = crawl {crawl:.1f}s + evaluate "
               f"{stages.get('evaluate', 0):.1f}s + report and start-up {wall - crawl - stages.get('evaluate', 0):.1f}s")
         print(f"auditor crawl: {pages / crawl:7.1f} pages/s, CPU {1000 * cpu / pages:5.2f} ms/page (whole audit), "
-              f"peak RSS {rss / 1024:7.1f} MiB")
+              f"peak RSS {stats.get('crawl_peak_rss_mib', 0):7.1f} MiB (crawl process), {rss / 1024:.1f} MiB (largest "
+              f"process of the audit)")
         if args.no_baseline or args.profile:
             return
         listing = work / "urls.txt"

@@ -7,6 +7,7 @@ columns marked incomplete, never complete); on a node they travel as the feed's 
 
 from __future__ import annotations
 
+import resource
 from typing import Any
 
 from auditor.ingest import CrawlWriter, feed_item
@@ -28,4 +29,6 @@ class StorePipeline:
             return
         requests = spider.crawler.stats.get_value("downloader/request_count") or 0
         self.writer.close(spider.column_rows(), spider.limit_rows(), requests)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        self.writer.store.record_stats(spider.run_id, {"crawl_peak_rss_mib": round(peak, 1)})
         self.writer.store.close()

@@ -8,10 +8,11 @@ import datetime as dt
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -91,29 +92,35 @@ def render_notice(env: Environment, report: Report, bureau: BureauSummary) -> st
     return env.get_template("notice.html").render(root="../", bureau=bureau, **report.context())
 
 
-def archived_copies(store: Store, report: Report) -> dict[str, dict[str, Any]]:
-    """sha256 → the archived response (from the run's WARC) of every page a gap rests on."""
+def archived_copies(store: Store, report: Report) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(sha256, the archived response from the run's WARC) of every page a gap rests on, in
+    file order (each WARC opened once, read forwards)."""
     from auditor.evidence import read_record
     from auditor.extract.document import page_text, visible_text
     from auditor.extract.encoding import decode
 
-    urls = sorted({f.evidence["url"] for f in report.findings if f.status == "fail" and f.evidence.get("warc")})
-    copies: dict[str, dict[str, Any]] = {}
-    for url in urls:
-        rows = store.rows("SELECT url, fetched_at, sha256, warc_file, warc_record, warc_offset, content_type "
-                          "FROM pages WHERE run_id = ? AND url = ?", [report.run["id"], url])
-        if not rows or rows[0]["sha256"] in copies:
-            continue
-        page = rows[0]
-        path = store.path.parent / page["warc_file"]
-        if not path.exists():
-            continue
-        record = read_record(path, page["warc_offset"])
-        kind = (page["content_type"] or "").split(";")[0].strip().lower()
-        text = visible_text(page_text(decode(record.body, page["content_type"]).text).lines) if "html" in kind or not kind else None
-        copies[page["sha256"]] = {**page, "status": record.status, "headers": record.headers, "text": text,
-                                  "verified": record.sha256 == page["sha256"], "size": len(record.body)}
-    return copies
+    urls = {f.evidence["url"] for f in report.findings if f.status == "fail" and f.evidence.get("warc")}
+    pages: dict[str, dict[str, Any]] = {}
+    for page in store.rows("SELECT url, fetched_at, sha256, warc_file, warc_record, warc_offset, content_type "
+                           "FROM pages WHERE run_id = ? AND warc_file IS NOT NULL", [report.run["id"]]):
+        if page["url"] in urls:
+            pages.setdefault(page["sha256"], page)
+    streams: dict[str, BinaryIO] = {}
+    try:
+        for sha, page in sorted(pages.items(), key=lambda item: (item[1]["warc_file"], item[1]["warc_offset"])):
+            path = store.path.parent / page["warc_file"]
+            if page["warc_file"] not in streams:
+                if not path.exists():
+                    continue
+                streams[page["warc_file"]] = open(path, "rb")  # noqa: SIM115 - closed below
+            record = read_record(path, page["warc_offset"], streams[page["warc_file"]])
+            kind = (page["content_type"] or "").split(";")[0].strip().lower()
+            text = visible_text(page_text(decode(record.body, page["content_type"]).text).lines) if "html" in kind or not kind else None
+            yield sha, {**page, "status": record.status, "headers": record.headers, "text": text,
+                        "verified": record.sha256 == page["sha256"], "size": len(record.body)}
+    finally:
+        for stream in streams.values():
+            stream.close()
 
 
 def write_archive(store: Store, report: Report, env: Environment, folder: Path) -> None:
@@ -121,8 +128,10 @@ def write_archive(store: Store, report: Report, env: Environment, folder: Path) 
     own HTML and scripts are never served from the report)."""
     folder.mkdir(parents=True, exist_ok=True)
     template = env.get_template("archive.html")
-    for sha, copy in archived_copies(store, report).items():
-        (folder / f"{sha}.html").write_text(template.render(root="../", copy=copy, **report.context()), encoding="utf-8")
+    context = {key: value for key, value in report.context().items()
+               if key in ("run", "generated_at", "version", "user_agent", "ignore_robots")}  # what the page shows
+    for sha, copy in archived_copies(store, report):
+        (folder / f"{sha}.html").write_text(template.render(root="../", copy=copy, **context), encoding="utf-8")
 
 
 def write_report(store: Store, run_id: int, out: Path, *, pdf: bool = False) -> Path:
