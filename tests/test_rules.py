@@ -146,6 +146,17 @@ def test_policy_page_not_fetched_is_untestable():
     assert results(ctx, "INT-1") == [("untestable", policy.url)]
 
 
+def test_interpretation_page_unread_is_untestable_not_missing():
+    """The policy links a page that timed out: it may be the 解读 — never a 无解读 gap."""
+    ctx, policy = _policy_site(True, True)
+    interp = next(d for d in ctx.documents if d.url != policy.url)
+    ctx.documents = [policy]
+    ctx.links = [link for link in ctx.links if link["from_url"] == policy.url]
+    ctx.pages[interp.url] = {"url": interp.url, "kind": "link", "status": None, "error": "DownloadTimeoutError: took longer"}
+    (f,) = [f for f in evaluate_bureau(CATALOGUE, ctx) if f.rule == "INT-1"]
+    assert (f.status, f.subject, f.details["unread"]) == ("untestable", policy.url, [interp.url])
+
+
 def test_blank_columns_threshold_and_incomplete():
     blank = [Column(f"{SITE}c{i}", f"栏目{i}", 0, True) for i in range(5)]
     assert results(context(columns=blank[:4]), "WEB-UPD-2") == [("pass", SITE)]

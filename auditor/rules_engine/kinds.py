@@ -509,6 +509,7 @@ def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
     exclude = re.compile(rule.match["exclude_title"])
     docs = {d.url: d for d in ctx.documents}
     counterparts, outgoing, incoming = _counterparts(rule, ctx), ctx.outgoing, ctx.incoming
+    unread = {page["url"] for page in ctx.unchecked}
     findings, checked = [], 0
     listed = {e.url for e in ctx.entries if column.search(e.column) and not exclude.search(e.title)}
     for url in sorted(listed):
@@ -521,6 +522,10 @@ def linked_counterpart(rule: Rule, ctx: BureauContext) -> list[Finding]:
         to = outgoing.get(url, set()) & counterparts
         back = incoming.get(url, set()) & counterparts
         if to & back:
+            continue
+        if hidden := sorted(outgoing.get(url, set()) & unread):  # a page it links to may be its 解读
+            findings.append(finding(rule, ctx, "untestable", url, message=f"文件页链接的{len(hidden)}个页面未能读取，"
+                                    "无法确认是否为其解读", documents=[doc], unread=hidden))
             continue
         if to or back:
             one_way = "文件页链接了解读，但解读页未链接回文件" if to else "解读页链接了文件，但文件页未链接解读"
