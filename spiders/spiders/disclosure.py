@@ -155,10 +155,6 @@ class DisclosureSpider(scrapy.Spider):
                 self.profiles[bureau.id] = load_profiles(self.profiles_dir).get(bureau.profile, GENERIC)
             for url in bureau.start_urls:
                 yield self._request(bureau, url, "start")
-            for url, referer in self.resume_links.get(bureau.id, []):  # links of documents read before the stop
-                request = self._request(bureau, url, "link", referer=referer)
-                if request:
-                    yield request
 
     def _request(self, bureau: Bureau, url: str, kind: str, **meta: Any) -> Request | None:
         """A request for ``url`` unless it was already requested or the site's budget is spent.
@@ -288,6 +284,12 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._links(bureau, response.url, links, "nav")
         for url, anchor in links:
             request = self._request(bureau, url, "column", name=anchor, depth=1, referer=response.url)
+            if request:
+                yield request
+        # a resumed run: links of documents read before the stop, once the start page has set the
+        # bureau's navigation and CMS profile (pages read before would be read as generic ones)
+        for url, referer in self.resume_links.pop(bureau.id, []):
+            request = self._request(bureau, url, "link", referer=referer)
             if request:
                 yield request
 
