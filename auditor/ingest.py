@@ -2,9 +2,9 @@
 
 The crawl's pipeline uses it while the spider runs; a distributed audit (``auditor.scaleout``)
 uses it to merge the items Scrapyd nodes exported. Items are buffered and committed in batches,
-each batch one transaction, never splitting a response's bundle; bodies go to the
-content-addressed ``bodies`` table and to the run's WARC file (records first: a committed row
-never cites an unwritten record). Crawl items travel as JSON between machines, so a body may
+each batch one transaction, never splitting a response's bundle; bodies go to the run's WARC
+file only (records first: a committed row never cites an unwritten record) — the store keeps
+where each record is, not a second copy. Crawl items travel as JSON between machines, so a body may
 come base64-encoded (``_body_b64``).
 """
 
@@ -38,7 +38,6 @@ class CrawlWriter:
         self.warc_name = str(path.relative_to(store.path.parent))
         self.buffer: dict[str, list[dict[str, Any]]] = {}
         self.carried: list[dict[str, Any]] = []  # known documents of a re-audit, copied from their run
-        self.bodies: list[bytes] = []
         self.pending = 0
         self.last_flush = time.monotonic()
 
@@ -67,8 +66,6 @@ class CrawlWriter:
             record, offset = self.evidence.write(row["url"], row["status"], headers or [], body,
                                                  row.get("fetched_at"), request_headers or [])
             row.update(warc_file=self.warc_name, warc_record=record, warc_offset=offset)
-        if body is not None and row.get("status") == 200:
-            self.bodies.append(body)
         for key in JSON_FIELDS & row.keys():
             if not isinstance(row[key], str):
                 row[key] = json.dumps(row[key], ensure_ascii=False)
@@ -78,8 +75,6 @@ class CrawlWriter:
     def flush(self) -> None:
         self.evidence.flush()
         with self.store.transaction():
-            for body in self.bodies:
-                self.store.put_body(body)
             for table, rows in self.buffer.items():
                 if table in BUREAU_UPDATES:
                     for row in rows:
@@ -91,7 +86,6 @@ class CrawlWriter:
                 carry(self.store, self.run_id, row["previous"], row["url"])
         self.carried.clear()
         self.buffer.clear()
-        self.bodies.clear()
         self.pending = 0
         self.last_flush = time.monotonic()
 

@@ -5,7 +5,9 @@ Tables, all keyed by ``run_id`` so runs never overwrite each other:
 - ``runs``        one row per audit (registry snapshot, catalogue version, tool version, status)
 - ``bureaus``     the registry's bureaus as they were for that run
 - ``pages``       every URL fetched: status or error, fetch time, sha256 of the body, encoding
-- ``bodies``      raw bytes by sha256 (zlib), so extraction and rules re-run without re-crawling
+- ``bodies``      raw bytes by sha256 (zlib) from stores written before the WARC evidence; new runs
+                  keep bodies only in their WARC file (``pages.warc_file``/``warc_offset``), read
+                  by re-extraction
 - ``columns``     每个栏目: name, URL, pages seen and whether its pagination was exhausted
 - ``list_items``  the entries a column lists (title, date, URL)
 - ``documents``   normalised metadata per detail page plus the raw label → value map and its text

@@ -63,6 +63,7 @@ def test_reevaluation_from_the_archive_equals_the_original(demo_audit, tmp_path)
 
     db = tmp_path / "copy.db"
     shutil.copy(demo_audit["db"], db)
+    shutil.copytree(demo_audit["db"].parent / "evidence", tmp_path / "evidence")  # bodies live in the WARC
     for suffix in ("-wal", "-shm"):
         if demo_audit["db"].with_name(demo_audit["db"].name + suffix).exists():
             shutil.copy(demo_audit["db"].with_name(demo_audit["db"].name + suffix), db.with_name(db.name + suffix))
