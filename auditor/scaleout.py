@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 
 import requests
 import yaml
-from scrapyd_client.pyclient import ScrapydClient
+from scrapyd_client.pyclient import HEADERS, ScrapydClient, _process_response
 
 from auditor import __version__
 from auditor.ingest import CrawlWriter
@@ -40,6 +40,20 @@ PROJECT = "zwgk_auditor"
 SPIDER = "disclosure"
 DEAD_AFTER = 3  # failed polls in a row before a node counts as dead
 MAX_TRIES = 3  # schedulings of one shard before the audit gives up on it
+HTTP_TIMEOUT = 30.0  # seconds: a node that accepts connections but never answers counts as failing
+
+
+class Client(ScrapydClient):
+    """scrapyd-client's client with a timeout on every call (its own waits forever, so a node
+    behind a network partition would hang the audit)."""
+
+    def _get(self, basename: str, params: dict | None = None) -> Any:
+        return _process_response(requests.get(f"{self.url}/{basename}.json", params=params or {}, headers=HEADERS,
+                                              auth=self.auth, timeout=HTTP_TIMEOUT))
+
+    def _post(self, basename: str, data: Any) -> Any:
+        return _process_response(requests.post(f"{self.url}/{basename}.json", data=data, headers=HEADERS,
+                                               auth=self.auth, timeout=HTTP_TIMEOUT))
 
 
 class ScaleOutError(RuntimeError):
@@ -85,12 +99,12 @@ def build_egg() -> bytes:
 @dataclass
 class Node:
     url: str
-    client: ScrapydClient = field(init=False)
+    client: Client = field(init=False)
     failures: int = 0
 
     def __post_init__(self) -> None:
         self.url = self.url.rstrip("/") + "/"
-        self.client = ScrapydClient(self.url.rstrip("/"))
+        self.client = Client(self.url.rstrip("/"))
 
     @property
     def alive(self) -> bool:

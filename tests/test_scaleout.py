@@ -86,3 +86,23 @@ def test_scrapyd_audit_equals_single_machine_audit(tmp_path):
     assert documents[0] == documents[1] == sqlite3.connect(tmp_path / "single.db").execute(
         "SELECT COUNT(*) FROM documents").fetchone()[0]
     assert (tmp_path / "nodes.db").parent.joinpath("evidence", "run-1.warc.gz").stat().st_size > 100_000
+
+
+def test_a_node_that_never_answers_is_declared_dead(monkeypatch):
+    """A node behind a partition accepts connections and says nothing: polls time out, and after
+    three of them its shards would go elsewhere."""
+    import socket
+
+    from auditor import scaleout
+
+    monkeypatch.setattr(scaleout, "HTTP_TIMEOUT", 0.3)
+    with socket.socket() as hole:
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(8)  # never accepted, never answered
+        node = scaleout.Node(f"http://127.0.0.1:{hole.getsockname()[1]}")
+        notes: list[str] = []
+        started = time.monotonic()
+        for _ in range(scaleout.DEAD_AFTER):
+            assert scaleout._poll([node], notes.append) == {}
+    assert not node.alive and time.monotonic() - started < 5
+    assert notes == [f"节点 node {node.url} stopped answering; its shards go to other nodes"]
