@@ -233,3 +233,12 @@ def test_fault_table_in_docs_lists_every_fault():
     from tests.faultserver import FAULTS
     for name in FAULTS:
         assert f"`{name}`" in text, name
+
+
+def test_a_down_site_is_a_gap_not_an_unread_page(faulty):
+    """The "not counted" list of unread pages never holds a start page that is simply down: that
+    is WEB-DOWN-1's gap. A challenged start page is listed (the tool was turned away)."""
+    down = (faulty["work"] / "report" / "bureau" / "down.html").read_text(encoding="utf-8")
+    assert "未能读取的页面" not in down and "HTTP 502" in down
+    jsl = (faulty["work"] / "report" / "bureau" / "jsl.html").read_text(encoding="utf-8")
+    assert "未能读取的页面（1）" in jsl
