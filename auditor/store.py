@@ -165,8 +165,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.conn:
+        """Every write inside commits together or not at all. An explicit BEGIN is needed:
+        sqlite-utils commits each write on its own unless a transaction is already open (inside
+        one, its writes become savepoints). A nested call joins the open transaction."""
+        conn = self.db.conn
+        if conn.in_transaction:
             yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
 
     # ------------------------------------------------------------------ runs
     def start_run(self, *, audit_date: str, sites_file: str, registry: dict[str, Any],

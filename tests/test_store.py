@@ -34,3 +34,19 @@ def test_runs_pages_bodies(tmp_path):
 def test_unknown_run(tmp_path):
     with pytest.raises(LookupError):
         Store(tmp_path / "b.db").run(7)
+
+
+def test_a_transaction_commits_all_or_nothing(tmp_path):
+    """A batch interrupted half-way leaves nothing of itself: sqlite-utils' writes (which commit
+    on their own outside a transaction) join the open one."""
+
+    store = Store(tmp_path / "a.db")
+    store.upsert_many("list_items", [{"run_id": 1, "bureau_id": "b", "column_url": "c", "url": "u0", "title": "t",
+                                      "date": None, "position": 0}])
+    with pytest.raises(RuntimeError), store.transaction():
+        store.db.execute("DELETE FROM list_items WHERE run_id = 1")
+        store.upsert_many("list_items", [{"run_id": 1, "bureau_id": "b", "column_url": "c", "url": "u1", "title": "t",
+                                          "date": None, "position": 0}])
+        store.db["list_items"].update((1, "c", "u1"), {"title": "changed"})
+        raise RuntimeError("killed here")
+    assert [r["url"] for r in store.rows("SELECT url FROM list_items")] == ["u0"]
