@@ -38,26 +38,41 @@ def challenge(status: int, body: bytes) -> str | None:
     return None
 
 
+# what the crawl's error messages mean, first match wins (Scrapy/Twisted exception names and the
+# auditor's own middlewares' messages)
+ERROR_REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("robots.txt",), "robots.txt 禁止抓取"),
+    (("off-site",), "重定向到站外，未跟随"),
+    (("max redirections",), "重定向次数过多（循环重定向）"),
+    (("max size", "DownloadCancelledError"), "超过大小上限"),
+    (("TruncatedBody",), "压缩内容不完整"),
+    (("TimeoutError", "took longer than"), "超时未响应"),
+    (("ConnectionRefused", "Connection was refused"), "连接被拒绝"),
+    (("ConnectionLost", "ConnectionDone", "ResponseNeverReceived", "Connection reset"), "连接被中断"),
+    (("DNSLookupError", "No address"), "域名无法解析"),
+)
+
+
+def turned_away(page: dict[str, Any]) -> str | None:
+    """Why the tool itself, not the public, was refused a page: an anti-bot challenge or robots.txt."""
+    if page.get("blocked"):
+        return f"网站防护（{page['blocked']}）拦截了检查工具"
+    if page.get("status") is None and "robots.txt" in (page.get("error") or ""):
+        return "robots.txt 禁止抓取"
+    return None
+
+
 def failure(page: dict[str, Any] | None) -> tuple[str, str] | None:
     """``("broken", why)`` for a page that is really gone or broken, ``("unchecked", why)`` for one
     the tool could not read, None for a page that was read."""
     if page is None:
         return None
-    if page.get("blocked"):
-        return "unchecked", f"被网站防护（{page['blocked']}）拦截"
+    if why := turned_away(page):
+        return "unchecked", why
     status, error = page.get("status"), page.get("error") or ""
     if status is None:
-        if "robots.txt" in error:
-            return "unchecked", "robots.txt 禁止抓取"
-        if "off-site" in error:
-            return "unchecked", "重定向到站外"
-        if "max size" in error or "DownloadCancelledError" in error:
-            return "unchecked", "超过大小上限"
-        if "TruncatedBody" in error:
-            return "unchecked", "压缩内容不完整"
-        return "unchecked", f"未能连接：{error or '未知错误'}"
-    if error and "off-site" in error:
-        return "unchecked", "重定向到站外"
+        why = next((reason for needles, reason in ERROR_REASONS if any(n in error for n in needles)), None)
+        return "unchecked", why or f"未能读取（{error[:80] or '未知错误'}）"
     if status in UNCHECKED_STATUSES:
         return "unchecked", f"HTTP {status}（服务器限流或拒绝访问）"
     if status >= 400:

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from auditor import __version__
 from auditor.crawl import CrawlFailed, run_crawl
@@ -72,6 +73,20 @@ def _start_run(store: Store, registry: Registry, catalogue: Catalogue, only: tup
     return run_id
 
 
+def _crawl_settings(store: Store, run_id: int, progress: Progress, ignore_robots: bool,
+                    settings: dict[str, str] | None, **recorded: Any) -> dict[str, str]:
+    """The run's crawl settings (``-s``, ``--ignore-robots``), recorded in its stats so that a
+    resumed run keeps them; an authorised audit that ignores robots.txt says so on the console,
+    in the run's stats and in its reports."""
+    settings = dict(settings or {})
+    if ignore_robots:
+        progress.done("警告 WARNING: robots.txt is ignored for this run (--ignore-robots); use it only when authorised")
+        settings["ROBOTSTXT_OBEY"] = "False"
+    if settings or recorded:
+        store.record_stats(run_id, {"ignore_robots": ignore_robots, "settings": settings, **recorded})
+    return settings
+
+
 def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
            full: bool = False, share: float | None = None, resume: bool = False, ignore_robots: bool = False,
            settings: dict[str, str] | None = None) -> dict:
@@ -80,12 +95,7 @@ def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...],
     previous = None if full or resume else previous_run(store, run_id)
     if previous:
         progress.done(f"增量检查 incremental: known documents of run {previous} are carried over (--full to re-fetch all)")
-    settings = dict(settings or {})
-    if ignore_robots:  # an authorised audit: said on the console, in the run's stats and in its reports
-        progress.done("警告 WARNING: robots.txt is ignored for this run (--ignore-robots); use it only when authorised")
-        settings["ROBOTSTXT_OBEY"] = "False"
-    if settings:
-        store.record_stats(run_id, {"ignore_robots": ignore_robots, "settings": settings})
+    settings = _crawl_settings(store, run_id, progress, ignore_robots, settings)
     try:
         return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress, previous=previous,
                          share=share, resume=resume, settings=settings)
@@ -102,11 +112,7 @@ def _crawl_on_nodes(store: Store, registry: Registry, run_id: int, only: tuple[s
     except ImportError as exc:
         raise UsageError(f"--nodes needs the scale-out extra: pip install 'zwgk-auditor[scaleout]' ({exc})") from exc
 
-    settings = dict(settings or {})
-    if ignore_robots:
-        progress.done("警告 WARNING: robots.txt is ignored for this run (--ignore-robots); use it only when authorised")
-        settings["ROBOTSTXT_OBEY"] = "False"
-    store.record_stats(run_id, {"ignore_robots": ignore_robots, "settings": settings, "nodes": nodes})
+    settings = _crawl_settings(store, run_id, progress, ignore_robots, settings, nodes=nodes)
     try:
         return run_distributed(registry, store, run_id, nodes, only=only, settings=settings, report=progress.done)
     except ScaleOutError as exc:

@@ -147,3 +147,31 @@ def read_record(path: Path, offset: int, stream: BinaryIO | None = None) -> Arch
                         status=record.http_headers.get_statuscode(),
                         headers=list(record.http_headers.headers), body=record.content_stream().read())
     raise LookupError(f"no response record at offset {offset} of {path}")
+
+
+class ArchiveReader:
+    """Records of a store's WARC files by page row (``warc_file``, ``warc_offset``), each file
+    opened once: a report or a re-extraction reads tens of thousands of records."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.streams: dict[str, BinaryIO] = {}
+
+    def read(self, page: dict[str, Any]) -> Archived | None:
+        """The page's archived response, or None when it has none or its file is gone (pruned)."""
+        name = page.get("warc_file")
+        if not name:
+            return None
+        if name not in self.streams:
+            path = self.folder / name
+            if not path.exists():
+                return None
+            self.streams[name] = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        return read_record(self.folder / name, page["warc_offset"], self.streams[name])
+
+    def __enter__(self) -> ArchiveReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for stream in self.streams.values():
+            stream.close()

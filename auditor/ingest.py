@@ -89,11 +89,10 @@ class CrawlWriter:
         self.pending = 0
         self.last_flush = time.monotonic()
 
-    def close(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int) -> None:
+    def finish_crawl(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int) -> None:
         """Write what a crawl knows only at its end: column summaries, caps hit, requests sent
-        (added to what earlier crawls of the run recorded)."""
+        (added to what earlier crawls of the run recorded — a distributed run has one per shard)."""
         self.flush()
-        self.evidence.close()  # the WARC gets its final name only once complete
         with self.store.transaction():
             self.store.db.execute("UPDATE runs SET stats = json_set(COALESCE(stats, '{}'), '$.requests', "
                                   "COALESCE(json_extract(stats, '$.requests'), 0) + ?) WHERE id = ?",
@@ -101,6 +100,10 @@ class CrawlWriter:
             self.store.upsert_many("columns", [{**c, "run_id": self.run_id} for c in columns])
             for row in limits:
                 self.store.db["bureaus"].update((self.run_id, row["id"]), {"crawl_limits": row["crawl_limits"]})
+
+    def close(self) -> None:
+        self.flush()
+        self.evidence.close()  # the WARC gets its final name only once complete
 
 
 def feed_item(item: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,12 @@ class Bureau:
         """host[:port] values the crawl may visit: the start URLs' and any extra ``domains``."""
         return frozenset({urlsplit(u).netloc.lower() for u in self.start_urls} | set(self.domains))
 
+    @property
+    def host_names(self) -> frozenset[str]:
+        """The hosts without ports: what politeness counts per (Scrapy's download slot) and what
+        a distributed crawl shards by."""
+        return frozenset(urlsplit(f"//{netloc}").hostname or netloc for netloc in self.hosts)
+
     def to_record(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": self.name, "region": self.region, "level": self.level,

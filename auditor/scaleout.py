@@ -70,13 +70,12 @@ def shards(bureaus: list[Bureau]) -> list[list[Bureau]]:
         return key
 
     for bureau in bureaus:
-        names = sorted({netloc.split(":")[0] for netloc in bureau.hosts})
+        names = sorted(bureau.host_names)
         for name in names[1:]:
             parent[root(name)] = root(names[0])
     groups: dict[str, list[Bureau]] = {}
     for bureau in bureaus:
-        first = sorted(netloc.split(":")[0] for netloc in bureau.hosts)[0]
-        groups.setdefault(root(first), []).append(bureau)
+        groups.setdefault(root(min(bureau.host_names)), []).append(bureau)
     return sorted(groups.values(), key=len, reverse=True)
 
 
@@ -172,7 +171,7 @@ def run_distributed(registry: Registry, store: Store, run_id: int, node_urls: li
     extra = [("setting", f"{k}={v}") for k, v in (settings or {}).items()]
     writer = CrawlWriter(store, run_id)
     started = time.monotonic()
-    requests_sent = 0
+    requests_sent = 0  # for the stats returned; the writer adds each shard's to the run's too
     try:
         while not all(s.merged for s in work):
             for shard in work:
@@ -189,23 +188,19 @@ def run_distributed(registry: Registry, store: Store, run_id: int, node_urls: li
                     shard.node = None  # finished without its summary: crawl it again elsewhere
                     continue
                 requests_sent += summary["requests"]
-                writer.flush()
-                with store.transaction():
-                    store.upsert_many("columns", [{**c, "run_id": run_id} for c in summary["columns"]])
-                    for row in summary["limits"]:
-                        store.db["bureaus"].update((run_id, row["id"]), {"crawl_limits": row["crawl_limits"]})
+                writer.finish_crawl(summary["columns"], summary["limits"], summary["requests"])
                 shard.merged = True
                 report(f"分片 shard {shard.number} merged from {shard.node.url} "
                        f"({len(shard.bureaus)} bureaus, {summary['requests']} requests)")
             if not all(s.merged for s in work):
                 time.sleep(poll)
     finally:
-        writer.close([], [], requests_sent)
+        writer.close()
     pages = store.count("pages", "run_id = ?", [run_id])
     return {"pages": pages, "seconds": round(time.monotonic() - started, 2), "requests": requests_sent,
             "documents": store.count("documents", "run_id = ?", [run_id]),
             "rescheduled": sum(s.tries - 1 for s in work),
-            "shards": [{"hosts": sorted({h.split(":")[0] for b in s.bureaus for h in b.hosts}),
+            "shards": [{"hosts": sorted({h for b in s.bureaus for h in b.host_names}),
                         "bureaus": [b.id for b in s.bureaus], "node": s.node.url if s.node else None,
                         "tries": s.tries} for s in work]}
 

@@ -28,7 +28,8 @@ class StorePipeline:
         if self.writer is None:
             return
         requests = spider.crawler.stats.get_value("downloader/request_count") or 0
-        self.writer.close(spider.column_rows(), spider.limit_rows(), requests)
+        self.writer.finish_crawl(spider.column_rows(), spider.limit_rows(), requests)
+        self.writer.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         self.writer.store.record_stats(spider.run_id, {"crawl_peak_rss_mib": round(peak, 1)})
         self.writer.store.close()

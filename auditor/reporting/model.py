@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from auditor.blocking import failure
+from auditor.blocking import failure, turned_away
 from auditor.rules_engine.engine import outcome
 from auditor.rules_engine.findings import Finding
 from auditor.store import Store
@@ -189,10 +189,9 @@ def summarise(store: Store, run_id: int, findings: list[Finding]) -> list[Bureau
     unread: dict[str, list[dict[str, Any]]] = {}
     for page in store.rows("SELECT bureau_id, url, kind, status, error, attempts, blocked FROM pages WHERE run_id = ? "
                            "AND (status IS NULL OR status >= 400 OR blocked IS NOT NULL) ORDER BY bureau_id, url", [run_id]):
-        failed = failure(page)
-        turned_away = page["blocked"] or "robots.txt" in (page["error"] or "")
-        if page["kind"] == "start" and not turned_away:
+        if page["kind"] == "start" and not turned_away(page):
             continue  # a start page that cannot be reached is the site being down: WEB-DOWN-1 says so
+        failed = failure(page)
         if failed and failed[0] == "unchecked":
             unread.setdefault(page["bureau_id"], []).append({**page, "why": failed[1]})
     limits = {row["id"]: json.loads(row["crawl_limits"]) for row in store.rows(

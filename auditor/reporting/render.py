@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -95,7 +95,7 @@ def render_notice(env: Environment, report: Report, bureau: BureauSummary) -> st
 def archived_copies(store: Store, report: Report) -> Iterator[tuple[str, dict[str, Any]]]:
     """(sha256, the archived response from the run's WARC) of every page a gap rests on, in
     file order (each WARC opened once, read forwards)."""
-    from auditor.evidence import read_record
+    from auditor.evidence import ArchiveReader
     from auditor.extract.document import page_text, visible_text
     from auditor.extract.encoding import decode
 
@@ -105,22 +105,15 @@ def archived_copies(store: Store, report: Report) -> Iterator[tuple[str, dict[st
                            "FROM pages WHERE run_id = ? AND warc_file IS NOT NULL", [report.run["id"]]):
         if page["url"] in urls:
             pages.setdefault(page["sha256"], page)
-    streams: dict[str, BinaryIO] = {}
-    try:
+    with ArchiveReader(store.path.parent) as archive:
         for sha, page in sorted(pages.items(), key=lambda item: (item[1]["warc_file"], item[1]["warc_offset"])):
-            path = store.path.parent / page["warc_file"]
-            if page["warc_file"] not in streams:
-                if not path.exists():
-                    continue
-                streams[page["warc_file"]] = open(path, "rb")  # noqa: SIM115 - closed below
-            record = read_record(path, page["warc_offset"], streams[page["warc_file"]])
+            record = archive.read(page)
+            if record is None:
+                continue
             kind = (page["content_type"] or "").split(";")[0].strip().lower()
             text = visible_text(page_text(decode(record.body, page["content_type"]).text).lines) if "html" in kind or not kind else None
             yield sha, {**page, "status": record.status, "headers": record.headers, "text": text,
                         "verified": record.sha256 == page["sha256"], "size": len(record.body)}
-    finally:
-        for stream in streams.values():
-            stream.close()
 
 
 def write_archive(store: Store, report: Report, env: Environment, folder: Path) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from auditor.blocking import failure
+from auditor.blocking import failure, turned_away
 from auditor.extract.labels import LABELS
 from auditor.normalize import parse_index_no
 from auditor.store import Store
@@ -120,13 +120,8 @@ class BureauContext:
     @property
     def not_crawlable(self) -> str | None:
         """Why the tool itself was turned away at the start page (challenge, robots.txt), or None."""
-        if not self.start:
-            return None
-        if self.start.get("blocked"):
-            return f"网站防护（{self.start['blocked']}）拦截了检查工具"
-        if self.start.get("status") is None and "robots.txt" in (self.start.get("error") or ""):
-            return "网站 robots.txt 禁止抓取首页"
-        return None
+        why = turned_away(self.start) if self.start else None
+        return f"首页未能读取：{why}" if why else None
 
     @cached_property
     def unchecked(self) -> list[dict[str, Any]]:

@@ -82,14 +82,15 @@ class DisclosureSpider(scrapy.Spider):
         """``sites`` is a registry file; a Scrapyd node gets the registry's text as ``registry``
         instead, and no ``db``: its items then go to Scrapyd's items feed (see the pipeline)."""
         super().__init__(**kwargs)
-        if registry:
-            folder = Path(tempfile.mkdtemp(prefix="zwgk-registry-"))
-            sites = str(folder / "sites.yaml")
-            Path(sites).write_text(registry, encoding="utf-8")
-        registry = load_registry(sites)
+        if registry:  # load_registry reads a file (its messages name file and line)
+            with tempfile.TemporaryDirectory(prefix="zwgk-registry-") as folder:
+                (Path(folder) / "sites.yaml").write_text(registry, encoding="utf-8")
+                loaded = load_registry(Path(folder) / "sites.yaml")
+        else:
+            loaded = load_registry(sites)
         wanted = {b for b in only.split(",") if b}
-        self.bureaus = {b.id: b for b in registry.bureaus if not wanted or b.id in wanted}
-        self.profiles_dir = registry.profiles_dir
+        self.bureaus = {b.id: b for b in loaded.bureaus if not wanted or b.id in wanted}
+        self.profiles_dir = loaded.profiles_dir
         self.db_path = db
         self.run_id = int(run_id)
         self.profiles: dict[str, Profile] = {}
@@ -165,7 +166,7 @@ class DisclosureSpider(scrapy.Spider):
         seen = self.requested[bureau.id]
         if url in seen:
             return None
-        host = urlsplit(url).netloc.lower()
+        host = urlsplit(url).hostname or ""  # per host name, as Scrapy's politeness slots
         if len(seen) >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
             return self._limited(bureau.id, "site_budget")
         if self.host_requests.get(host, 0) >= self.settings.getint("AUDITOR_MAX_REQUESTS_PER_HOST"):
@@ -303,10 +304,6 @@ class DisclosureSpider(scrapy.Spider):
         known = self.known.get(bureau.id)
         if response.status == 304 and known is not None:  # revalidated: unchanged since the last audit
             yield {"_table": "carry", "url": requested_url(response.request), "previous": known.run_id, "revalidated": now()}
-            return
-        if not self._internal(bureau, response.url):  # redirected off the bureau's hosts
-            item["error"] = f"redirected off-site to {response.url}"
-            yield item
             return
         if meta.get("source") is not None and column is not None:
             yield item
