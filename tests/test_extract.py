@@ -157,7 +157,7 @@ def test_lines_split_cells_not_inline():
     page = page_text("<html><head><title>T</title></head><body><table><tr><td>标<span>&nbsp;&nbsp;</span>题："
                      "</td><td>A</td></tr></table><script>var 发布日期 = 1;</script><!-- 索引号：x --></body></html>")
     assert [line for line in page.lines.split("\n") if line.strip()] == ["标\xa0\xa0题：", "A"]
-    assert "<title>T</title>" in page.head and "script" not in page.body
+    assert "<title>T</title>" in page.head and page.body.startswith("<body><table>")
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe", b"<html", b"<?xml version='1.0' encoding='gbk'?><a>x</a>",

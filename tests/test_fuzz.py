@@ -7,6 +7,7 @@ sustained form (about 60,000 cases).
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from auditor.extract import extract_metadata, extract_page
 from auditor.extract.document import parse_html
+from auditor.extract.dynamic import _record_fragments
 from auditor.extract.listing import list_items, pagination
 from tests.conftest import CORPUS
 
@@ -108,3 +110,21 @@ def test_random_markup_sustained(text, encoding):
 @given(st.binary(max_size=20000))
 def test_random_bytes_sustained(data):
     check(data)
+
+
+# Openings that make a backtracking pattern scan to the end of the page at every occurrence.
+OPENERS = ["<a ", "<div", "<h1>x", "<h1 ", "<title>", "<title ", "<meta name=a ", "<!--", "<script",
+           "<td>索引号：", "发布日期：", "createPageHTML(1,", "<record><![CDATA[", "<record><![CDATA[a]]>x", "〔2025〕"]
+
+
+@pytest.mark.parametrize("opener", OPENERS)
+def test_repeated_openings_take_linear_time(opener):
+    """A 300 KB page of one unclosed opening, repeated. Each case takes well under a second; a
+    pattern that rescans to the end at every opening took 10–90 s (found: <h1>, <title>, <meta,
+    <a without ">", <record> payloads). The bound is generous: it catches quadratic time, not
+    slowness (speed lives in bench/extract.py)."""
+    text = opener * (300_000 // len(opener.encode()))
+    started = time.process_time()
+    check(text.encode())
+    _record_fragments(text)
+    assert time.process_time() - started < 5

@@ -1,10 +1,11 @@
 """Two views of an HTML page: an lxml tree (for lists and links) and its visible text as lines
 (for metadata).
 
-The text view is made with three C-level regular-expression passes over the HTML, not by walking
-the tree: block and table-cell boundaries become line breaks, inline tags vanish (so
-``标<span>&nbsp;&nbsp;</span>题：`` stays one label), and script, style and comments are dropped.
-That keeps metadata extraction within a small factor of the time lxml needs just to parse.
+The text view is made with two C-level regular-expression passes over the HTML, not by walking
+the tree: block and table-cell boundaries become line breaks, then comments, scripts, styles and
+form widgets vanish with their content and every other tag vanishes alone (so
+``标<span>&nbsp;&nbsp;</span>题：`` stays one label). That keeps metadata extraction within a
+small factor of the time lxml needs just to parse.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-BLOCK_TAGS = ("address article aside blockquote body br caption dd details div dl dt fieldset figcaption "
-              "figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main nav ol option p pre "
-              "section summary table tbody td tfoot th thead title tr ul").split()
+# Most frequent first: ``re`` tries the alternatives in order.
+BLOCK_TAGS = ("div li p td th tr ul table tbody h1 h2 h3 h4 h5 h6 br dd dt dl ol form body html title hr "
+              "address article aside blockquote caption details fieldset figcaption figure footer header "
+              "legend main nav option pre section summary tfoot thead").split()
+NOISE_TAGS = ("script", "style", "noscript", "template", "select", "textarea")
 ENTITIES = (("&nbsp;", "\u00a0"), ("&ensp;", "\u2002"), ("&emsp;", "\u2003"), ("&amp;", "&"),
             ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'))
 
@@ -27,77 +30,44 @@ def _any_case(word: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
 
 
-def _grouped(names: list[str], spell=lambda rest: rest) -> str:
-    """``names`` as an alternation grouped by first character, each group's tails spelt by ``spell``."""
+def _tag_spellings(names: list[str]) -> str:
+    """Tag names in the three spellings pages use (``div``, ``DIV``, ``Div``) as literals grouped
+    by first character, in the order given: ``re`` tells the branches apart by their first
+    character, several times faster than ``re.IGNORECASE`` or character classes. A missed odd
+    spelling only joins two lines."""
+    spelt = dict.fromkeys([*names, *(n.upper() for n in names), *(n.capitalize() for n in names)])
     groups: dict[str, list[str]] = {}
-    for name in names:
+    for name in spelt:
         groups.setdefault(name[0], []).append(name[1:])
     parts = []
-    for first, rests in sorted(groups.items()):
-        inner = "|".join(spell(r) for r in sorted(rests, key=len, reverse=True) if r)
+    for first, rests in groups.items():
+        inner = "|".join(sorted((r for r in rests if r), key=len, reverse=True))
         optional = "?" if "" in rests else ""
-        parts.append(f"{spell(first)}(?:{inner}){optional}" if inner else spell(first))
+        parts.append(f"{first}(?:{inner}){optional}" if inner else first)
     return "|".join(parts)
 
 
-def _tag_alternation(names: list[str]) -> str:
-    """Tag names matched in any case, as character classes: about twice as fast as
-    ``re.IGNORECASE`` over a long alternation. Used where a missed tag would leak text
-    (scripts into the text view)."""
-    return _grouped(names, _any_case)
+def _element(name: str) -> str:
+    """A noise element to its closing tag (or the end of the page), in any case. The unrolled
+    loop ``[^<]*(?:<(?!/name)[^<]*)*`` runs at C speed; a lazy ``.*?`` would try the closing
+    tag at every character."""
+    return rf"{_any_case(name)}\b[^<]*(?:<(?!/{_any_case(name)})[^<]*)*(?:</{_any_case(name)}[^>]*>?|$)"
 
 
-def _tag_spellings(names: list[str]) -> str:
-    """Tag names in the three spellings pages use (``div``, ``DIV``, ``Div``), as literals:
-    ``re`` then tells the branches apart by their first character, a quarter faster again than
-    character classes. Used for block tags, where a missed odd spelling only joins two lines."""
-    return _grouped(sorted({v for n in names for v in (n, n.upper(), n.capitalize())}))
-
-
-_NOISE_OPEN = re.compile(rf"<!--|<({_tag_alternation(['script', 'style', 'noscript', 'template', 'select', 'textarea'])})\b")
 _BLOCK = re.compile(rf"</?(?:{_tag_spellings(BLOCK_TAGS)})\b[^>]*>")
-_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+# Left to right, so a "<script" inside an attribute value is part of its tag, as in a browser.
+_NOISE_OR_TAG = re.compile("<(?:!--[^-]*(?:-(?!->)[^-]*)*(?:-->|$)|"
+                           + "|".join(_element(name) for name in NOISE_TAGS) + "|[A-Za-z/!?][^>]*>)")
+# Opened after the page's last ">", where no tag can close: cut to the end, as a browser does.
+_NOISE_OPEN = re.compile("<(?:!--|" + "|".join(rf"{_any_case(name)}\b" for name in NOISE_TAGS) + ")")
 _BODY = re.compile(r"<[bB][oO][dD][yY]\b")
+_BLANK_LINES = re.compile(r"\n\s*\n")
 _EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.I)
 
 
 def is_markup(text: str) -> bool:
     """HTML rather than plain text (a reader-view copy of a page is plain text)."""
     return "<" in text[:2000] or "<" in text[-2000:]
-
-
-def _close(markup: str, name: str, start: int) -> int:
-    """Where the element ``name`` opened before ``start`` ends (the end of the page if never)."""
-    for variant in dict.fromkeys((name, name.lower(), name.upper())):
-        at = markup.find("</" + variant, start)
-        if at >= 0:
-            end = markup.find(">", at)
-            return len(markup) if end < 0 else end + 1
-    return len(markup)
-
-
-def strip_noise(markup: str) -> str:
-    """The HTML without comments, scripts, styles and form widgets.
-
-    The opening tag is found by a regular expression and the end by ``str.find``: a lazy
-    ``.*?`` would test every character of every script.
-    """
-    parts: list[str] = []
-    position = 0
-    for opening in _NOISE_OPEN.finditer(markup):
-        if opening.start() < position:
-            continue  # inside a part already dropped
-        if opening.group(1):
-            end = _close(markup, opening.group(1), opening.end())
-        else:
-            end = markup.find("-->", opening.end())
-            end = len(markup) if end < 0 else end + 3
-        parts.append(markup[position:opening.start()])
-        position = end
-    if not parts:
-        return markup
-    parts.append(markup[position:])
-    return " ".join(parts)
 
 
 def unescape(text: str) -> str:
@@ -113,8 +83,8 @@ def unescape(text: str) -> str:
 @dataclass(frozen=True)
 class PageText:
     """A page split once for every reader: ``head`` holds the title and meta tags, ``body``
-    the body's markup without noise, ``lines`` its visible text, one line per block or cell
-    (many lines may be blank)."""
+    the body's markup (on one line), ``lines`` its visible text, one line per block or cell,
+    blank lines dropped (so that counting lines is counting line breaks)."""
 
     head: str
     body: str
@@ -124,11 +94,27 @@ class PageText:
 def page_text(markup: str) -> PageText:
     """Split a page (HTML or plain text) into head, clean body markup and visible lines."""
     if not is_markup(markup):
-        return PageText("", "", markup)
+        return PageText("", "", _BLANK_LINES.sub("\n", markup))
     body_at = _BODY.search(markup)
     head = markup[: body_at.start()] if body_at else markup  # a fragment: look everywhere
-    body = strip_noise(markup[body_at.start() if body_at else 0:].replace("\r", " ").replace("\n", " "))
-    return PageText(head, body, unescape(_TAG.sub("", _BLOCK.sub("\n", body))))
+    body = markup[body_at.start() if body_at else 0:].replace("\r", " ").replace("\n", " ")
+    return PageText(head, body, _BLANK_LINES.sub("\n", unescape(_strip_tags(body))))
+
+
+def _strip_tags(markup: str, lines: bool = True) -> str:
+    """``markup`` with block tags as line breaks (if ``lines``) and every other tag, comment and
+    noise element removed (entities still encoded).
+
+    The tag patterns end in ``[^>]*>``, so after the page's last ``>`` none can match, and
+    letting ``re`` try there costs quadratic time on hostile input (``<a <a <a …`` without a
+    ``>``: each attempt scans to the end). That tail is handled apart."""
+    last = markup.rfind(">") + 1
+    tail = markup[last:]
+    opened = _NOISE_OPEN.search(tail)
+    if opened:
+        tail = tail[:opened.start()]
+    kept = _BLOCK.sub("\n", markup[:last]) if lines else markup[:last]
+    return _NOISE_OR_TAG.sub("", kept) + tail
 
 
 def visible_text(lines: str, limit: int = 100_000) -> str:
@@ -138,8 +124,8 @@ def visible_text(lines: str, limit: int = 100_000) -> str:
 
 
 def inner_text(fragment: str) -> str:
-    """The text of an HTML fragment, tags removed and entities decoded."""
-    return unescape(_TAG.sub("", fragment))
+    """The text of an HTML fragment: tags, comments and scripts removed, entities decoded."""
+    return unescape(_strip_tags(fragment, lines=False))
 
 
 def parse_html(text: str) -> etree._Element:

@@ -23,7 +23,7 @@ from auditor.extract.document import parse_html
 from auditor.extract.listing import ListItem, join_url, list_items
 from auditor.normalize import iso_date, squash_spaces
 
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_RECORD_CLOSE = re.compile(r"\s*</record>")
 MAX_REQUESTS = 2000  # per column: a wrong total must not flood a county server
 
 
@@ -117,8 +117,22 @@ def _path(data: Any, dotted: str) -> Any:
     return data
 
 
+def _record_fragments(text: str) -> list[str]:
+    """The CDATA payloads of ``<record><![CDATA[…]]></record>`` elements. Read with ``str.find``
+    rather than a lazy ``.*?`` pattern, which takes quadratic time on hostile input (many
+    ``<record><![CDATA[`` and no ``]]>``)."""
+    fragments: list[str] = []
+    position = 0
+    while (start := text.find("<![CDATA[", position)) >= 0 and (end := text.find("]]>", start)) >= 0:
+        opened = text.rfind("<record>", position, start)
+        if opened >= 0 and not text[opened + 8:start].strip() and _RECORD_CLOSE.match(text, end + 3):
+            fragments.append(text[start + 9:end])
+        position = end + 3
+    return fragments
+
+
 def _record_items(text: str, base_url: str) -> list[ListItem]:
-    fragments = _RECORD.findall(text)
+    fragments = _record_fragments(text)
     if not fragments:
         return []
     root = parse_html("<ul>" + "".join(fragments) + "</ul>")

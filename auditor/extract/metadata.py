@@ -37,7 +37,6 @@ MAX_LINE = 2000
 BLOCK_GAP = 6  # non-empty lines between two pairs of one block (room for 3 unknown label/value pairs)
 _SPACE = f"[{re.escape(SPACE_CHARS)}]"
 _NEXT_LINE = re.compile(rf"\n{_SPACE}*(\S[^\n]*)")
-_NONEMPTY_LINE = re.compile(r"\n[^\S\n]*\S")
 _UNKNOWN_LABEL_AT = (r"[^\S\n]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000\u2002]{1,7})[^\S\n]*[:：]"
                      rf"[^\S\n]*([^\n]{{0,{MAX_VALUE}}})")
 _UNKNOWN_LABEL = re.compile(_UNKNOWN_LABEL_AT)
@@ -45,10 +44,13 @@ _UNKNOWN_LINE = re.compile("\n" + _UNKNOWN_LABEL_AT)  # the literal "\n" lets ``
 _DOCNO = re.compile(DOCNO_PATTERN)
 _DOCNO_BRACKET = re.compile(DOCNO_BRACKETS)
 # No re.IGNORECASE: it would stop ``re`` from skipping ahead to each "<".
-_H1 = re.compile(r"<[hH]1\b[^>]*>(.*?)</[hH]1\s*>", re.S)
-_TITLE = re.compile(r"<[tT][iI][tT][lL][eE]\b[^>]*>(.*?)</[tT][iI][tT][lL][eE]\s*>", re.S)
+# Opening tags end in [^<>]*> (not [^>]*>) and an element is only looked for before its last
+# closing tag: otherwise hostile input ("<h1 <h1 <h1 …" with no ">" or no "</h1>") makes every
+# attempt scan to the end of the page (quadratic time).
+_H1 = re.compile(r"<[hH]1\b[^<>]*>(.*?)</[hH]1\s*>", re.S)
+_TITLE = re.compile(r"<[tT][iI][tT][lL][eE]\b[^<>]*>(.*?)</[tT][iI][tT][lL][eE]\s*>", re.S)
 _VALUE = r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
-_META_TAG = re.compile(r"<[mM][eE][tT][aA]\s[^>]*>")
+_META_TAG = re.compile(r"<[mM][eE][tT][aA]\s[^<>]*>")
 # attributes follow white space or a quote; a leading class, unlike ``\b``, lets ``re`` skip ahead
 _META_NAME = re.compile(rf"[\s\"'](?:name|property)\s*=\s*{_VALUE}")
 _META_CONTENT = re.compile(rf"[\s\"']content\s*=\s*{_VALUE}")
@@ -133,7 +135,7 @@ def label_pairs(text: str) -> list[Pair]:
         group, i = matches[i:j], j
         if start <= taken_to or end - start > MAX_LINE:
             continue  # read already, or served as the previous label's value
-        lineno += 1 + len(_NONEMPTY_LINE.findall(text, previous_end, start))
+        lineno += text.count("\n", previous_end, start)  # no blank lines (``page_text``)
         previous_end = taken_to = end
         accepted = _accepted(text, start, end, group)
         for k, match in enumerate(accepted):
@@ -235,12 +237,18 @@ def meta_tags(markup: str, names: frozenset[str]) -> dict[str, str]:
     return tags
 
 
+def _before_last(markup: str, closing: str) -> int:
+    """Where the last ``closing`` tag (any of its three spellings) ends, 0 if there is none."""
+    at = max(markup.rfind(spelling) for spelling in (closing, closing.upper(), closing.title()))
+    return 0 if at < 0 else len(markup) if (end := markup.find(">", at)) < 0 else end + 1
+
+
 def _title_fallback(page: PageText) -> str | None:
-    for match in _H1.finditer(page.body):
+    for match in _H1.finditer(page.body, 0, _before_last(page.body, "</h1")):
         text = squash_spaces(inner_text(match.group(1)))
         if 4 <= len(text) <= 200:
             return text
-    match = _TITLE.search(page.head)
+    match = _TITLE.search(page.head, 0, _before_last(page.head, "</title"))
     if match:
         text = squash_spaces(inner_text(match.group(1)))
         for sep in ("_", " - ", "|", "－"):
