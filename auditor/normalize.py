@@ -43,6 +43,12 @@ def parse_date(text: str | None) -> dt.date | None:
 
 def iso_date(text: str | None) -> str | None:
     """``parse_date`` as ``YYYY-MM-DD``."""
+    if text and len(text) >= 10 and text[4] == "-" == text[7] and text[:2] in ("19", "20") \
+            and text[:10].isascii() and (len(text) == 10 or not text[10].isdigit()):
+        try:  # already ISO (most pages): the C parser, without the regex and NFKC passes
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            pass
     date = parse_date(text)
     return date.isoformat() if date else None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
@@ -26,6 +27,7 @@ class Decoded:
     guessed: bool  # True when no declaration was trusted and the encoding was sniffed
 
 
+@lru_cache(maxsize=256)
 def _canonical(name: str) -> str | None:
     name = name.strip().lower()
     name = _ALIASES.get(name, name)
@@ -44,9 +46,10 @@ def _clean(data: bytes, encoding: str) -> str | None:
 
 def decode(data: bytes, content_type: str | None = None) -> Decoded:
     """Decode ``data``; never raises (falls back to GB18030/UTF-8 with replacement)."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(encoding, "replace"), encoding, False)
+    if data[:1] in (b"\xef", b"\xff", b"\xfe"):  # a BOM's first byte (none is ASCII)
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                return Decoded(data[len(bom):].decode(encoding, "replace"), encoding, False)
     declared: list[str] = []
     if content_type:
         match = _HEADER_CHARSET.search(content_type)

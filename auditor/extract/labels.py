@@ -103,6 +103,6 @@ def _trie(words: list[str]) -> str:
     return "|".join(parts)
 
 
-# A label and an optional colon. The boundary before it is checked by the caller (BOUNDARY):
+# A label (group 1) and an optional colon (group 2). The boundary before it is checked by the caller (BOUNDARY):
 # a leading look-behind would stop ``re`` from scanning for the labels' first characters.
 LABEL_RE = re.compile(rf"(?P<label>{_trie(sorted(LABELS))}){_SPACE_CLASS}*(?P<colon>[:：])?")

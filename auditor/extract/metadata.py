@@ -104,8 +104,8 @@ def _accepted(text: str, start: int, end: int, matches: list[re.Match[str]]) -> 
         at = match.start()
         if at > start and text[at - 1] not in BOUNDARY:
             continue
-        if not match["colon"]:
-            after = match.end("label")
+        if not match.group(2):  # no colon
+            after = match.end(1)
             whole_word = after >= end or text[after].isspace()
             if not whole_word or not (accepted or not text[start:at].strip()):
                 continue
@@ -126,32 +126,34 @@ def label_pairs(text: str) -> list[Pair]:
     starts = [m.start() for m in matches]
     pairs: list[Pair] = []
     lineno, previous_end, taken_to = -1, 0, -1
-    i = 0
-    while i < len(matches):
-        start = text.rfind("\n", 0, starts[i]) + 1
-        end = text.find("\n", starts[i])
-        end = len(text) if end < 0 else end
-        j = bisect_left(starts, end, i)
+    i, count, length = 0, len(matches), len(text)
+    while i < count:
+        at = starts[i]
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = length
+        j = i + 1 if i + 1 == count or starts[i + 1] >= end else bisect_left(starts, end, i)
         group, i = matches[i:j], j
         if start <= taken_to or end - start > MAX_LINE:
             continue  # read already, or served as the previous label's value
         lineno += text.count("\n", previous_end, start)  # no blank lines (``page_text``)
         previous_end = taken_to = end
         accepted = _accepted(text, start, end, group)
+        last = len(accepted) - 1
         for k, match in enumerate(accepted):
-            value_end = accepted[k + 1].start() if k + 1 < len(accepted) else end
-            value = text[match.end():value_end].strip()
-            if not value and len(accepted) == 1:
+            value = text[match.end():accepted[k + 1].start() if k < last else end].strip()
+            if not value and last == 0:
                 following = _NEXT_LINE.match(text, end)
                 if following:
                     line_end = following.end()
-                    on_next = matches[i:bisect_left(starts, line_end, i)]
                     candidate = following.group(1).strip()
-                    if len(candidate) <= MAX_VALUE and not _accepted(text, following.start(1), line_end, on_next):
+                    if len(candidate) <= MAX_VALUE and not _accepted(
+                            text, following.start(1), line_end, matches[i:bisect_left(starts, line_end, i)]):
                         value, taken_to = candidate, line_end
                         previous_end = line_end  # a value line is part of its pair, not a gap
             if len(value) <= MAX_VALUE:
-                pairs.append((lineno, clean_label(match["label"]), squash_spaces(value), start))
+                pairs.append((lineno, clean_label(match.group(1)), squash_spaces(value), start))
     return pairs
 
 
@@ -184,9 +186,10 @@ def _unknown_labels(text: str, start: int, last_line: int, raw: dict[str, str]) 
     end = len(text) if end < 0 else end
     first = _UNKNOWN_LABEL.match(text, 0, end) if start == 0 else None
     for match in ([first] if first else []) + list(_UNKNOWN_LINE.finditer(text, max(start - 1, 0), end)):
-        label, value = clean_label(match.group(1)), match.group(2).strip()
+        label = clean_label(match.group(1))
         if label in LABELS or label in raw:
             continue
+        value = match.group(2).strip()
         if not value:
             following = _NEXT_LINE.match(text, match.end())
             candidate = following.group(1).strip() if following else ""
@@ -215,7 +218,7 @@ def _attribute(pattern: re.Pattern[str], tag: str, lowered: str) -> str | None:
     match = pattern.search(lowered)
     if match is None:
         return None
-    group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+    group = match.lastindex  # the one alternative of _VALUE that matched
     return tag[match.start(group):match.end(group)].strip()
 
 
