@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -100,7 +101,15 @@ INDEXES = [
 
 
 def now() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    """The local time to the second, as ISO 8601 with its offset (formatted once per second: the
+    crawl stamps every page)."""
+    second = int(time.time())
+    if _last_now[0] != second:
+        _last_now[:] = [second, datetime.fromtimestamp(second, UTC).astimezone().isoformat(timespec="seconds")]
+    return _last_now[1]
+
+
+_last_now: list[Any] = [None, ""]
 
 
 def sha256(data: bytes) -> str:

@@ -1,5 +1,6 @@
-"""The crawl's item pipeline: into the store (``auditor.ingest``), or — on a Scrapyd node, which
-has no store — out to Scrapyd's items feed as JSON, for the coordinator to merge.
+"""The crawl's item pipeline: into the store through a writer process (``auditor.writer``), or —
+on a Scrapyd node, which has no store — out to Scrapyd's items feed as JSON, for the coordinator
+to merge.
 
 Column summaries are written when the spider closes (a crawl killed before that leaves its
 columns marked incomplete, never complete); on a node they travel as the feed's last item.
@@ -7,29 +8,58 @@ columns marked incomplete, never complete); on a node they travel as the feed's 
 
 from __future__ import annotations
 
+import logging
+import os
 import resource
-from typing import Any
+from typing import Any, NoReturn
 
-from auditor.ingest import CrawlWriter, feed_item
+from auditor.ingest import feed_item
 from auditor.store import Store
+from auditor.writer import WriterFailed, WriterProcess
+
+logger = logging.getLogger(__name__)
+WRITER_FAILED_EXIT = 70  # the crawl stops as if killed: what was committed stays, a resume goes on
+
+
+def _abort(error: WriterFailed) -> NoReturn:
+    logger.critical("the store writer failed, stopping the crawl: %s", error)
+    logging.shutdown()
+    os._exit(WRITER_FAILED_EXIT)
 
 
 class StorePipeline:
-    def open_spider(self, spider: Any) -> None:
-        self.writer = CrawlWriter(Store(spider.db_path), spider.run_id) if spider.db_path else None
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
 
-    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.writer = WriterProcess(spider.db_path, spider.run_id) if spider.db_path else None
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if self.writer is None:
             return feed_item(item)
-        self.writer.add(item)
+        try:
+            self.writer.add(item)
+        except WriterFailed as error:
+            _abort(error)
         return item
 
-    def close_spider(self, spider: Any) -> None:
+    def close_spider(self) -> None:
         if self.writer is None:
             return
-        requests = spider.crawler.stats.get_value("downloader/request_count") or 0
-        self.writer.finish_crawl(spider.column_rows(), spider.limit_rows(), requests)
-        self.writer.close()
+        spider = self.crawler.spider
+        requests = self.crawler.stats.get_value("downloader/request_count") or 0
+        try:
+            report = self.writer.finish(spider.column_rows(), spider.limit_rows(), requests)
+        except WriterFailed as error:
+            _abort(error)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        self.writer.store.record_stats(spider.run_id, {"crawl_peak_rss_mib": round(peak, 1)})
-        self.writer.store.close()
+        store = Store(spider.db_path)
+        try:
+            store.record_stats(spider.run_id, {"crawl_peak_rss_mib": round(peak, 1), **report})
+        finally:
+            store.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.extract.document import PageText, inner_text, page_text
@@ -86,8 +86,8 @@ class Metadata:
     text: str = field(default="", repr=False)  # the page's visible lines, for content rules
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        del record["text"]
+        record: dict[str, Any] = {name: getattr(self, name) for name in FIELDS}  # dataclasses.asdict
+        record["raw"], record["conflicts"] = dict(self.raw), [dict(c) for c in self.conflicts]  # is 5x slower
         return record
 
 

@@ -1,0 +1,101 @@
+"""The crawl's store writer in a process of its own, so that archiving bodies (gzip, digests) and
+SQLite writes run on a second core while the crawl process fetches and parses.
+
+The crawl hands each item over a bounded queue (a full queue makes the crawl wait: memory stays
+bounded when the disk is slow). The child owns the store and the WARC file for the crawl's
+lifetime and writes through ``CrawlWriter`` exactly as an in-process writer would: batches of whole
+items, each one transaction. If the crawl process dies, the child dies with it (Linux parent-death
+signal, else it notices its parent is gone) without writing a crawl summary, as if one process
+had been killed; a resumed audit takes over from what was committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+from typing import Any
+
+from auditor.ingest import BATCH_SECONDS, CrawlWriter
+from auditor.store import Store
+
+QUEUE_ITEMS = 1000
+
+
+class WriterFailed(RuntimeError):
+    """The writer process died or failed: nothing more can be stored."""
+
+
+class WriterProcess:
+    def __init__(self, db_path: str, run_id: int):
+        context = multiprocessing.get_context("spawn")  # no fork of a running reactor
+        self.queue = context.Queue(QUEUE_ITEMS)
+        self.done = context.Queue(1)
+        self.process = context.Process(target=_serve, args=(db_path, run_id, self.queue, self.done, os.getpid()),
+                                       name="auditor-writer", daemon=True)
+        self.process.start()
+
+    def add(self, item: dict[str, Any]) -> None:
+        self._put(("add", item))
+
+    def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int) -> dict[str, Any]:
+        """Write the crawl summary, close the WARC and the store; return the child's report."""
+        self._put(("finish", (columns, limits, requests)))
+        report = None
+        while report is None and (self.process.is_alive() or not self.done.empty()):
+            with contextlib.suppress(queue.Empty):
+                report = self.done.get(timeout=1)
+        self.process.join(60)
+        if not report or "error" in report:
+            raise WriterFailed((report or {}).get("error") or f"the writer process exited with {self.process.exitcode}")
+        return report
+
+    def _put(self, message: tuple[str, Any]) -> None:
+        while True:
+            try:
+                self.queue.put(message, timeout=1)
+                return
+            except queue.Full:
+                if not self.process.is_alive():
+                    raise WriterFailed(f"the writer process exited with {self.process.exitcode}") from None
+
+
+def _die_with_parent(parent: int) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(3)
+
+
+def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle; it then sends "finish"
+    store = Store(db_path)
+    try:
+        writer = CrawlWriter(store, run_id)
+        while True:
+            try:
+                kind, payload = inbox.get(timeout=BATCH_SECONDS)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    os._exit(3)  # orphaned: stop without a summary, as a killed crawl would
+                if writer.pending:
+                    writer.flush()  # a quiet crawl still shows its progress
+                continue
+            if kind == "add":
+                writer.add(payload)
+                continue
+            writer.finish_crawl(*payload)
+            writer.close()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+            done.put({"writer_peak_rss_mib": round(peak, 1)})
+            return
+    except BaseException as error:  # reported to the crawl, which fails the run
+        done.put({"error": f"{type(error).__name__}: {error}"})
+        raise
+    finally:
+        store.close()
