@@ -16,6 +16,7 @@ from pathlib import Path
 from auditor.progress import Progress
 from auditor.registry import Registry
 from auditor.store import Store
+from auditor.writer import WRITER_FAILED_EXIT
 
 
 class CrawlFailed(RuntimeError):
@@ -64,7 +65,9 @@ def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str,
                       f"({pages / max(elapsed, 1e-6):.0f} pages/s)")
     if process.returncode != 0:
         where = f"; see {log_file}" if log_file else ""
-        raise CrawlFailed(f"the crawl process exited with code {process.returncode}{where}")
+        why = " (its store writer failed; committed pages are kept, --resume goes on)" \
+            if process.returncode == WRITER_FAILED_EXIT else ""
+        raise CrawlFailed(f"the crawl process exited with code {process.returncode}{why}{where}")
     recorded = json.loads(store.run(run_id)["stats"] or "{}")
     return {"pages": pages, "seconds": round(elapsed, 2), "requests": recorded.get("requests"),
             "carried": store.count("pages", "run_id = ? AND carried_from IS NOT NULL", [run_id]),

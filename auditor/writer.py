@@ -24,6 +24,7 @@ from auditor.ingest import BATCH_SECONDS, CrawlWriter
 from auditor.store import Store
 
 QUEUE_ITEMS = 1000
+WRITER_FAILED_EXIT = 70  # the crawl's exit code when its writer failed: it stops as if killed
 
 
 class WriterFailed(RuntimeError):

@@ -15,10 +15,9 @@ from typing import Any, NoReturn
 
 from auditor.ingest import feed_item
 from auditor.store import Store
-from auditor.writer import WriterFailed, WriterProcess
+from auditor.writer import WRITER_FAILED_EXIT, WriterFailed, WriterProcess
 
 logger = logging.getLogger(__name__)
-WRITER_FAILED_EXIT = 70  # the crawl stops as if killed: what was committed stays, a resume goes on
 
 
 def _abort(error: WriterFailed) -> NoReturn:
