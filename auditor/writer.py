@@ -74,7 +74,8 @@ def _die_with_parent(parent: int) -> None:
 
 def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> None:
     _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle; it then sends "finish"
+    for stop in (signal.SIGINT, signal.SIGTERM):  # the crawl's to handle (gracefully: it then sends
+        signal.signal(stop, signal.SIG_IGN)       # "finish"); if it dies instead, so does this process
     store = Store(db_path)
     try:
         writer = CrawlWriter(store, run_id)
