@@ -62,7 +62,7 @@ _NOISE_OR_TAG = re.compile("<(?:!--[^-]*(?:-(?!->)[^-]*)*(?:-->|$)|"
 _NOISE_OPEN = re.compile("<(?:!--|" + "|".join(rf"{_any_case(name)}\b" for name in NOISE_TAGS) + ")")
 _BODY = re.compile(r"<[bB][oO][dD][yY]\b")
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.I)
+_EARLY_CLOSE = re.compile(rf"</(?:{_any_case('body')}|{_any_case('html')})\s*>")  # not re.I: a quarter faster
 
 
 def is_markup(text: str) -> bool:
