@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import pickle
 import queue
 import resource
 import signal
@@ -41,7 +42,9 @@ class WriterProcess:
         self.process.start()
 
     def add(self, item: dict[str, Any]) -> None:
-        self._put(("add", item))
+        # Pickled now, not later by the queue's feeder thread: the item is sent as it is when
+        # handed over, whatever the crawl does with its parts afterwards.
+        self._put(("add", pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
 
     def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int) -> dict[str, Any]:
         """Write the crawl summary, close the WARC and the store; return the child's report."""
@@ -89,7 +92,7 @@ def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> Non
                     writer.flush()  # a quiet crawl still shows its progress
                 continue
             if kind == "add":
-                writer.add(payload)
+                writer.add(pickle.loads(payload))
                 continue
             writer.finish_crawl(*payload)
             writer.close()

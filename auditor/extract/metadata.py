@@ -86,8 +86,10 @@ class Metadata:
     text: str = field(default="", repr=False)  # the page's visible lines, for content rules
 
     def to_dict(self) -> dict[str, Any]:
-        record: dict[str, Any] = {name: getattr(self, name) for name in FIELDS}  # dataclasses.asdict
-        record["raw"], record["conflicts"] = dict(self.raw), [dict(c) for c in self.conflicts]  # is 5x slower
+        """The contract's fields, ``raw`` and ``conflicts`` (copies); without ``text``. Built by
+        hand: ``dataclasses.asdict`` costs five times as much, once per crawled document."""
+        record: dict[str, Any] = {name: getattr(self, name) for name in FIELDS}
+        record["raw"], record["conflicts"] = dict(self.raw), [dict(c) for c in self.conflicts]
         return record
 
 
