@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,15 +102,14 @@ INDEXES = [
 
 
 def now() -> str:
-    """The local time to the second, as ISO 8601 with its offset (formatted once per second: the
-    crawl stamps every page)."""
-    second = int(time.time())
-    if _last_now[0] != second:
-        _last_now[:] = [second, datetime.fromtimestamp(second, UTC).astimezone().isoformat(timespec="seconds")]
-    return _last_now[1]
+    """The local time to the second, as ISO 8601 with its offset."""
+    return _stamp(int(time.time()))
 
 
-_last_now: list[Any] = [None, ""]
+@lru_cache(maxsize=1)
+def _stamp(second: int) -> str:
+    """Formatted once per second: the crawl stamps every page."""
+    return datetime.fromtimestamp(second, UTC).astimezone().isoformat(timespec="seconds")
 
 
 def sha256(data: bytes) -> str:

@@ -46,17 +46,18 @@ class WriterProcess:
         # handed over, whatever the crawl does with its parts afterwards.
         self._put(("add", pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
 
-    def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int) -> dict[str, Any]:
-        """Write the crawl summary, close the WARC and the store; return the child's report."""
-        self._put(("finish", (columns, limits, requests)))
+    def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int,
+               stats: dict[str, Any]) -> None:
+        """Write the crawl summary and ``stats`` (with the writer's own peak memory) into the run,
+        close the WARC and the store."""
+        self._put(("finish", (columns, limits, requests, stats)))
         report = None
         while report is None and (self.process.is_alive() or not self.done.empty()):
             with contextlib.suppress(queue.Empty):
                 report = self.done.get(timeout=1)
         self.process.join(60)
-        if not report or "error" in report:
+        if report is None or "error" in report:
             raise WriterFailed((report or {}).get("error") or f"the writer process exited with {self.process.exitcode}")
-        return report
 
     def _put(self, message: tuple[str, Any]) -> None:
         while True:
@@ -94,10 +95,12 @@ def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> Non
             if kind == "add":
                 writer.add(pickle.loads(payload))
                 continue
-            writer.finish_crawl(*payload)
+            columns, limits, requests, stats = payload
+            writer.finish_crawl(columns, limits, requests)
             writer.close()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-            done.put({"writer_peak_rss_mib": round(peak, 1)})
+            store.record_stats(run_id, {**stats, "writer_peak_rss_mib": round(peak, 1)})
+            done.put({})
             return
     except BaseException as error:  # reported to the crawl, which fails the run
         done.put({"error": f"{type(error).__name__}: {error}"})

@@ -14,7 +14,6 @@ import resource
 from typing import Any, NoReturn
 
 from auditor.ingest import feed_item
-from auditor.store import Store
 from auditor.writer import WRITER_FAILED_EXIT, WriterFailed, WriterProcess
 
 logger = logging.getLogger(__name__)
@@ -52,13 +51,8 @@ class StorePipeline:
             return
         spider = self.crawler.spider
         requests = self.crawler.stats.get_value("downloader/request_count") or 0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         try:
-            report = self.writer.finish(spider.column_rows(), spider.limit_rows(), requests)
+            self.writer.finish(spider.column_rows(), spider.limit_rows(), requests, {"crawl_peak_rss_mib": round(peak, 1)})
         except WriterFailed as error:
             _abort(error)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        store = Store(spider.db_path)
-        try:
-            store.record_stats(spider.run_id, {"crawl_peak_rss_mib": round(peak, 1), **report})
-        finally:
-            store.close()

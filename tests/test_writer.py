@@ -39,21 +39,22 @@ def test_writer_stores_pages_and_reports(tmp_path):
         writer.add({"_table": "pages", "run_id": run_id, "url": f"http://127.0.0.2/{n}.html", "bureau_id": "b",
                     "kind": "detail", "status": 200, "fetched_at": "2026-11-29T10:00:00+08:00",
                     "_body": f"<html>第{n}页</html>".encode(), "_headers": [("Content-Type", "text/html")]})
-    report = writer.finish([], [], requests=3)
-    assert report["writer_peak_rss_mib"] > 10
+    writer.finish([], [], requests=3, stats={"crawl_peak_rss_mib": 99.5})
     assert not writer.process.is_alive()
     store = Store(tmp_path / "a.db")
     rows = store.rows("SELECT url, warc_record FROM pages ORDER BY url")
     assert [r["url"] for r in rows] == [f"http://127.0.0.2/{n}.html" for n in range(3)]
     assert all(r["warc_record"] for r in rows)
-    assert json.loads(store.run(run_id)["stats"])["requests"] == 3
+    stats = json.loads(store.run(run_id)["stats"])
+    assert (stats["requests"], stats["crawl_peak_rss_mib"]) == (3, 99.5)
+    assert stats["writer_peak_rss_mib"] > 10
 
 
 def test_writer_failure_reaches_the_crawl(tmp_path):
     Store(tmp_path / "a.db").close()
     writer = WriterProcess(str(tmp_path / "a.db"), 99)  # no such run: the child fails at start
     with pytest.raises(WriterFailed, match="run 99|NoneType|99"):
-        writer.finish([], [], requests=0)
+        writer.finish([], [], requests=0, stats={})
 
 
 CRAWL = """
