@@ -67,6 +67,8 @@ def main() -> None:
     parser.add_argument("--polite", action="store_true", help="keep the shipped politeness settings")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the crawl into this speedscope file")
+    parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for the auditor's crawl only (e.g. AUDITOR_PAGE_READERS=0)")
     args = parser.parse_args()
 
     province = args.work / f"province-{args.bureaus}x{args.docs}x{args.hosts}-s{args.seed}"
@@ -81,7 +83,7 @@ def main() -> None:
     work.mkdir(parents=True)
     with serve_province(province) as sites:
         command = [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(work / "audit.db"),
-                   "--out", str(work / "report"), *settings]
+                   "--out", str(work / "report"), *settings, *[x for s in args.setting for x in ("-s", s)]]
         if args.profile:
             command = ["py-spy", "record", "--subprocesses", "--format", "speedscope", "-o", str(args.profile),
                        "--rate", "50", "--", *command]
