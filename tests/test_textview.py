@@ -1,5 +1,5 @@
 """The C text view (``auditor/extract/_textview.c``) gives exactly what the reference regular
-expressions give: on every corpus and simulator page, on random markup built from the tokens
+expressions give (and so does their linear-time fallback form): on every corpus and simulator page, on random markup built from the tokens
 where the two could part (tag-name spellings, word boundaries, unclosed comments and scripts,
 attributes holding ``>`` or ``<``), and on mutated real pages."""
 
@@ -30,8 +30,13 @@ def simulated_pages(province: Path) -> list[bytes]:
 
 
 def _both(markup: str, lines: bool) -> tuple[str, str]:
+    """The C walk's and the regex fallback's text; the fallback is first checked against the
+    plain definition (the two substitutions; quadratic on hostile input, fine on these)."""
     end = markup.rfind(">") + 1
-    return document._textview.strip_tags(markup, end, lines), document._strip_tags_re(markup[:end], lines)
+    region = markup[:end]
+    fallback = document._strip_tags_re(region, lines)
+    assert fallback == document._NOISE_OR_TAG.sub("", document._BLOCK.sub("\n", region) if lines else region)
+    return document._textview.strip_tags(markup, end, lines), fallback
 
 
 def test_the_c_text_view_is_built() -> None:

@@ -10,6 +10,7 @@ small factor of the time lxml needs just to parse.
 
 from __future__ import annotations
 
+import functools
 import html as html_entities
 import re
 from dataclasses import dataclass
@@ -65,9 +66,15 @@ _NOISE_OR_TAG = re.compile("<(?:!--[^-]*(?:-(?!->)[^-]*)*(?:-->|$)|"
                            + "|".join(_element(name) for name in NOISE_TAGS) + "|[A-Za-z/!?][^>]*>)")
 # Opened after the page's last ">", where no tag can close: cut to the end, as a browser does.
 _NOISE_OPEN = re.compile("<(?:!--|" + "|".join(rf"{_any_case(name)}\b" for name in NOISE_TAGS) + ")")
+_NOISE_NAME = re.compile("<(" + "|".join(_any_case(name) for name in NOISE_TAGS) + r")\b")
 _BODY = re.compile(r"<[bB][oO][dD][yY]\b")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EARLY_CLOSE = re.compile(rf"</(?:{_any_case('body')}|{_any_case('html')})\s*>")  # not re.I: a quarter faster
+
+
+@functools.cache
+def _noise_close(name: str) -> re.Pattern[str]:
+    return re.compile(f"</{_any_case(name)}")
 
 
 def is_markup(text: str) -> bool:
@@ -125,8 +132,32 @@ def _strip_tags(markup: str, lines: bool = True) -> str:
 
 def _strip_tags_re(markup: str, lines: bool) -> str:
     """The two passes as regular expressions: the reference the C module (``_textview.c``,
-    three times faster) is tested against, and what runs where it could not be compiled."""
-    return _NOISE_OR_TAG.sub("", _BLOCK.sub("\n", markup) if lines else markup)
+    four times faster) is tested against, and what runs where it could not be compiled.
+
+    Equal to ``_NOISE_OR_TAG.sub("", kept)``, but the block pass can turn the last ``>`` into a
+    line break, leaving openings after the new last ``>`` that would each rescan to the end; so
+    that part is handled apart here too: it is dropped when the last match before it is a
+    comment or noise element left open (it runs to the end), else cut at its first opening."""
+    kept = _BLOCK.sub("\n", markup) if lines else markup
+    last = kept.rfind(">") + 1
+    head, tail = kept[:last], kept[last:]
+    pieces, at, final = [], 0, None
+    for final in _NOISE_OR_TAG.finditer(head):
+        pieces.append(head[at:final.start()])
+        at = final.end()
+    pieces.append(head[at:])
+    if final is not None and final.end() == last and _left_open(final.group()):
+        return "".join(pieces)
+    opened = _NOISE_OPEN.search(tail)
+    return "".join(pieces) + (tail[:opened.start()] if opened else tail)
+
+
+def _left_open(matched: str) -> bool:
+    """A comment or noise element that ran to the end of the text without its closing."""
+    if matched.startswith("<!--"):
+        return matched.find("-->", 4) < 0
+    name = _NOISE_NAME.match(matched)
+    return name is not None and _noise_close(name.group(1).lower()).search(matched, name.end()) is None
 
 
 def visible_text(lines: str, limit: int = 100_000) -> str:
