@@ -31,9 +31,8 @@ def challenge(status: int, body: bytes) -> str | None:
     """The anti-bot system a response comes from (``加速乐``, ``瑞数``…), or None for a real page."""
     if len(body) > CHALLENGE_SCAN and status == 200:
         return None
-    head = body[:CHALLENGE_SCAN]
-    for name, statuses, markers in CHALLENGES:
-        if (not statuses or status in statuses) and any(marker in head for marker in markers):
+    for name, statuses, markers in CHALLENGES:  # find() within the scan, without copying it
+        if (not statuses or status in statuses) and any(body.find(m, 0, CHALLENGE_SCAN) >= 0 for m in markers):
             return name
     return None
 

@@ -18,7 +18,7 @@ from typing import Any
 from auditor import __version__
 from auditor.evidence import EvidenceWriter, tool_commit, warc_path
 from auditor.incremental import carry
-from auditor.store import Store
+from auditor.store import Store, sha256
 
 BATCH_ROWS = 400
 BATCH_SECONDS = 2.0
@@ -62,6 +62,8 @@ class CrawlWriter:
         if encoded is not None:
             body = base64.b64decode(encoded)
         headers, request_headers = row.pop("_headers", None), row.pop("_request_headers", None)
+        if table == "pages" and body is not None:
+            row["sha256"] = sha256(body)  # here, not in the crawl: it runs in the writer process
         if table == "pages" and body is not None and row.get("status") is not None:
             record, offset = self.evidence.write(row["url"], row["status"], headers or [], body,
                                                  row.get("fetched_at"), request_headers or [])

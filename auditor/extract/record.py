@@ -4,6 +4,7 @@ crawl and for re-extraction from the archive, so both give the same rows."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -15,7 +16,10 @@ from auditor.profiles import Profile
 
 def content_scope(tree: etree._Element, profile: Profile) -> list[etree._Element]:
     """The elements holding a page's own content, where the profile knows them."""
-    return tree.xpath(profile.content) if profile.content else []
+    return _xpath(profile.content)(tree) if profile.content else []
+
+
+_xpath = cache(etree.XPath)  # compiled once per profile, not at every page
 
 
 def document_fields(text: str, scope: list[etree._Element], profile: Profile,

@@ -40,7 +40,7 @@ from auditor.extract.record import content_scope, document_fields
 from auditor.incremental import DEFAULT_SHARE, Known, due, load_known
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
-from auditor.store import Store, now, sha256
+from auditor.store import Store, now
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # statuses the spider reads itself (errors are recorded, 304 answers a revalidation); redirects
@@ -200,7 +200,6 @@ class DisclosureSpider(scrapy.Spider):
                 "kind": kind, "status": response.status, "error": None, "fetched_at": now(),
                 "blocked": challenge(response.status, response.body),
                 "redirected_to": response.url if meta.get("redirect_urls") else None,
-                "sha256": sha256(response.body),
                 "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
                 "size": len(response.body), "column_url": meta.get("column"),
                 "referer": meta.get("referer"), "attempts": meta.get("retry_times", 0) + 1,
