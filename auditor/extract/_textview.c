@@ -165,7 +165,7 @@ static PyObject *strip_tags(PyObject *self, PyObject *args) {
     PyObject *markup;
     Py_ssize_t end;
     int lines;
-    if (!PyArg_ParseTuple(args, "Unp", &markup, &end, &lines)) return NULL;
+    if (!PyArg_ParseTuple(args, "Unp", &markup, &end, &lines) || PyUnicode_READY(markup) < 0) return NULL;
     if (end < 0 || end > PyUnicode_GET_LENGTH(markup)) {
         PyErr_SetString(PyExc_ValueError, "end out of range");
         return NULL;
