@@ -39,8 +39,10 @@ def _both(markup: str, lines: bool) -> tuple[str, str]:
     return document._textview.strip_tags(markup, end, lines), fallback
 
 
-def test_the_c_text_view_is_built() -> None:
+def test_the_c_text_view_is_built_with_the_same_tags() -> None:
     assert document._textview is not None, "auditor/extract/_textview.c was not compiled (needs gcc and Python headers)"
+    assert document._textview.BLOCK_TAGS == tuple(document.BLOCK_TAGS)
+    assert document._textview.NOISE_TAGS == document.NOISE_TAGS
 
 
 def test_same_text_on_every_real_and_simulated_page(corpus: Path, simulated_pages: list[bytes]) -> None:

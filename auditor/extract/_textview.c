@@ -186,7 +186,34 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_textview", NULL, -1, methods};
 
+static PyObject *names(const char **list) {
+    PyObject *tuple = PyTuple_New(0);
+    for (int t = 0; tuple && list[t]; t++) {
+        PyObject *name = PyUnicode_FromString(list[t]);
+        if (!name || _PyTuple_Resize(&tuple, t + 1) < 0) {
+            Py_XDECREF(name);
+            Py_XDECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, t, name);
+    }
+    return tuple;
+}
+
+/* The tag lists are exported so that a test holds them equal to document.py's. */
 PyMODINIT_FUNC PyInit__textview(void) {
     for (int t = 0; BLOCK_TAGS[t]; t++) BLOCK_LENGTHS[t] = (Py_ssize_t)strlen(BLOCK_TAGS[t]);
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    const char **lists[] = {BLOCK_TAGS, NOISE_TAGS};
+    const char *attributes[] = {"BLOCK_TAGS", "NOISE_TAGS"};
+    for (int i = 0; m && i < 2; i++) {
+        PyObject *tuple = names(lists[i]);
+        if (!tuple || PyModule_AddObjectRef(m, attributes[i], tuple) < 0) {
+            Py_XDECREF(tuple);
+            Py_CLEAR(m);
+            break;
+        }
+        Py_DECREF(tuple);
+    }
+    return m;
 }

