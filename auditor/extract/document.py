@@ -65,7 +65,7 @@ _BLOCK = re.compile(rf"</?(?:{_tag_spellings(BLOCK_TAGS)})\b[^>]*>")
 # Left to right, so a "<script" inside an attribute value is part of its tag, as in a browser.
 _NOISE_OR_TAG = re.compile("<(?:!--[^-]*(?:-(?!->)[^-]*)*(?:-->|$)|"
                            + "|".join(_element(name) for name in NOISE_TAGS) + "|[A-Za-z/!?][^>]*>)")
-# Opened after the page's last ">", where no tag can close: cut to the end, as a browser does.
+# Opened after the page's last ">", where no tag can close (see _before_opening).
 _NOISE_OPEN = re.compile("<(?:!--|" + "|".join(rf"{_any_case(name)}\b" for name in NOISE_TAGS) + ")")
 _NOISE_NAME = re.compile("<(" + "|".join(_any_case(name) for name in NOISE_TAGS) + r")\b")
 _BODY = re.compile(r"<[bB][oO][dD][yY]\b")
@@ -122,13 +122,17 @@ def _strip_tags(markup: str, lines: bool = True) -> str:
     letting ``re`` try there costs quadratic time on hostile input (``<a <a <a …`` without a
     ``>``: each attempt scans to the end). That tail is handled apart."""
     last = markup.rfind(">") + 1
-    tail = markup[last:]
-    opened = _NOISE_OPEN.search(tail)
-    if opened:
-        tail = tail[:opened.start()]
+    tail = _before_opening(markup[last:])
     if _textview is not None:
         return _textview.strip_tags(markup, last, lines) + tail
     return _strip_tags_re(markup[:last], lines) + tail
+
+
+def _before_opening(tail: str) -> str:
+    """Text after the last ``>``: no tag can close there, so a comment or noise element opened
+    in it runs to the end (as in a browser); cut at the first such opening."""
+    opened = _NOISE_OPEN.search(tail)
+    return tail[:opened.start()] if opened else tail
 
 
 def _strip_tags_re(markup: str, lines: bool) -> str:
@@ -149,8 +153,7 @@ def _strip_tags_re(markup: str, lines: bool) -> str:
     pieces.append(head[at:])
     if final is not None and final.end() == last and _left_open(final.group()):
         return "".join(pieces)
-    opened = _NOISE_OPEN.search(tail)
-    return "".join(pieces) + (tail[:opened.start()] if opened else tail)
+    return "".join(pieces) + _before_opening(tail)
 
 
 def _left_open(matched: str) -> bool:
