@@ -11,7 +11,6 @@ extracting metadata quicker than lxml's bare parse of the same page.
 
 from __future__ import annotations
 
-import functools
 import html as html_entities
 import re
 from dataclasses import dataclass
@@ -68,14 +67,10 @@ _NOISE_OR_TAG = re.compile("<(?:!--[^-]*(?:-(?!->)[^-]*)*(?:-->|$)|"
 # Opened after the page's last ">", where no tag can close (see _before_opening).
 _NOISE_OPEN = re.compile("<(?:!--|" + "|".join(rf"{_any_case(name)}\b" for name in NOISE_TAGS) + ")")
 _NOISE_NAME = re.compile("<(" + "|".join(_any_case(name) for name in NOISE_TAGS) + r")\b")
+_NOISE_CLOSE = {name: re.compile(f"</{_any_case(name)}") for name in NOISE_TAGS}
 _BODY = re.compile(r"<[bB][oO][dD][yY]\b")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _EARLY_CLOSE = re.compile(rf"</(?:{_any_case('body')}|{_any_case('html')})\s*>")  # not re.I: a quarter faster
-
-
-@functools.cache
-def _noise_close(name: str) -> re.Pattern[str]:
-    return re.compile(f"</{_any_case(name)}")
 
 
 def is_markup(text: str) -> bool:
@@ -161,7 +156,7 @@ def _left_open(matched: str) -> bool:
     if matched.startswith("<!--"):
         return matched.find("-->", 4) < 0
     name = _NOISE_NAME.match(matched)
-    return name is not None and _noise_close(name.group(1).lower()).search(matched, name.end()) is None
+    return name is not None and _NOISE_CLOSE[name.group(1).lower()].search(matched, name.end()) is None
 
 
 def visible_text(lines: str, limit: int = 100_000) -> str:
