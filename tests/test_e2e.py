@@ -105,9 +105,13 @@ def test_report_pages(demo_audit):
     page = (out / "bureau" / "lx-zrzy.html").read_text(encoding="utf-8")
     assert "WEB-UPD-2" in page and "空白栏目" in page and "国办秘函〔2019〕19号" in page
     assert "整改建议" in page and "抓取于" in page
-    # a threshold not verified from a primary text is shown as such
+    # a threshold not verified from a primary text is shown as such, in Chinese (the catalogue's
+    # parameter names, e.g. "deadline", are not shown to a bureau)
     page = (out / "bureau" / "jx-zrzy.html").read_text(encoding="utf-8")
-    assert "SUP-1" in page and "暂定参数：deadline" in page
+    sup = page[page.index("SUP-1"):]
+    sup = sup[:sup.index("</article>")]
+    assert "（期限为暂定参数）<span class=\"provisional\">（含暂定参数，尚未核实原文，仅供参考）</span>" in sup
+    assert "deadline" not in page
 
 
 def test_crawl_covered_every_live_site(demo_audit, province):
