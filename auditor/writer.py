@@ -1,8 +1,9 @@
 """The crawl's store writer in a process of its own, so that archiving bodies (gzip, digests) and
 SQLite writes run on a second core while the crawl process fetches and parses.
 
-The crawl hands each item over a bounded queue (a full queue makes the crawl wait: memory stays
-bounded when the disk is slow). The child owns the store and the WARC file for the crawl's
+The crawl writes each item, pickled, straight into a one-way pipe (no helper thread in the crawl
+process to compete with its reactor for the interpreter lock); the pipe is bounded (up to 1 MiB),
+so a slow disk makes the crawl wait and memory stays bounded. The child owns the store and the WARC file for the crawl's
 lifetime and writes through ``CrawlWriter`` exactly as an in-process writer would: batches of whole
 items, each one transaction. If the crawl process dies, the child dies with it (Linux parent-death
 signal, else it notices its parent is gone) without writing a crawl summary, as if one process
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -24,7 +26,7 @@ from typing import Any
 from auditor.ingest import BATCH_SECONDS, CrawlWriter
 from auditor.store import Store
 
-QUEUE_ITEMS = 1000
+PIPE_BYTES = 1 << 20  # the pipe's buffer where the system allows it (Linux: pipe-max-size)
 WRITER_FAILED_EXIT = 70  # the crawl's exit code when its writer failed: it stops as if killed
 
 
@@ -35,38 +37,39 @@ class WriterFailed(RuntimeError):
 class WriterProcess:
     def __init__(self, db_path: str, run_id: int):
         context = multiprocessing.get_context("spawn")  # no fork of a running reactor
-        self.queue = context.Queue(QUEUE_ITEMS)
+        inbox, self.outbox = context.Pipe(duplex=False)
+        with contextlib.suppress(OSError, AttributeError):  # F_SETPIPE_SZ: Linux only
+            fcntl.fcntl(self.outbox.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self.done = context.Queue(1)
-        self.process = context.Process(target=_serve, args=(db_path, run_id, self.queue, self.done, os.getpid()),
+        self.process = context.Process(target=_serve, args=(db_path, run_id, inbox, self.done, os.getpid()),
                                        name="auditor-writer", daemon=True)
         self.process.start()
+        inbox.close()  # the child's end: once the child is gone, a write fails instead of blocking
 
     def add(self, item: dict[str, Any]) -> None:
-        # Pickled now, not later by the queue's feeder thread: the item is sent as it is when
-        # handed over, whatever the crawl does with its parts afterwards.
-        self._put(("add", pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+        """Hand an item over as it is now (pickled at once), waiting while the pipe is full."""
+        self._send(("add", item))
 
     def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int,
                stats: dict[str, Any]) -> None:
         """Write the crawl summary and ``stats`` (with the writer's own peak memory) into the run,
         close the WARC and the store."""
-        self._put(("finish", (columns, limits, requests, stats)))
+        self._send(("finish", (columns, limits, requests, stats)))
         report = None
         while report is None and (self.process.is_alive() or not self.done.empty()):
             with contextlib.suppress(queue.Empty):
                 report = self.done.get(timeout=1)
         self.process.join(60)
+        self.outbox.close()
         if report is None or "error" in report:
             raise WriterFailed((report or {}).get("error") or f"the writer process exited with {self.process.exitcode}")
 
-    def _put(self, message: tuple[str, Any]) -> None:
-        while True:
-            try:
-                self.queue.put(message, timeout=1)
-                return
-            except queue.Full:
-                if not self.process.is_alive():
-                    raise WriterFailed(f"the writer process exited with {self.process.exitcode}") from None
+    def _send(self, message: tuple[str, Any]) -> None:
+        try:
+            self.outbox.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the child is gone (EPIPE): nothing more can be stored
+            self.process.join(5)
+            raise WriterFailed(f"the writer process exited with {self.process.exitcode}") from None
 
 
 def _die_with_parent(parent: int) -> None:
@@ -85,15 +88,19 @@ def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> Non
         writer = CrawlWriter(store, run_id)
         while True:
             try:
-                kind, payload = inbox.get(timeout=BATCH_SECONDS)
-            except queue.Empty:
+                waiting = inbox.poll(BATCH_SECONDS)
+                message = inbox.recv_bytes() if waiting else None
+            except EOFError:  # the crawl died (its end of the pipe closed): no summary, as if killed
+                os._exit(3)
+            if message is None:
                 if os.getppid() != parent:
                     os._exit(3)  # orphaned: stop without a summary, as a killed crawl would
                 if writer.pending:
                     writer.flush()  # a quiet crawl still shows its progress
                 continue
+            kind, payload = pickle.loads(message)
             if kind == "add":
-                writer.add(pickle.loads(payload))
+                writer.add(payload)
                 continue
             columns, limits, requests, stats = payload
             writer.finish_crawl(columns, limits, requests)

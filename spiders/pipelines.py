@@ -36,6 +36,8 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.writer = WriterProcess(spider.db_path, spider.run_id) if spider.db_path else None
+        if self.writer is not None:
+            spider.item_sink = self.process_item  # bundles skip Scrapy's item machinery (see the spider)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if self.writer is None:

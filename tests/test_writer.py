@@ -81,3 +81,15 @@ def test_writer_dies_with_the_crawl(tmp_path):
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(child)
+
+
+def test_a_dead_writer_stops_the_crawl_at_its_next_item(tmp_path):
+    store = Store(tmp_path / "a.db")
+    run_id = _run(store)
+    store.close()
+    writer = WriterProcess(str(tmp_path / "a.db"), run_id)
+    os.kill(writer.process.pid, signal.SIGKILL)
+    writer.process.join(10)
+    with pytest.raises(WriterFailed, match="exited with -9"):
+        writer.add({"_table": "pages", "run_id": run_id, "url": "http://127.0.0.2/x.html", "bureau_id": "b",
+                    "kind": "detail", "status": 200, "fetched_at": "2026-11-29T10:00:00+08:00", "_body": b"x" * 100})
