@@ -14,11 +14,11 @@ from typing import Any
 
 # (name shown in reports, statuses it answers with (empty: any), byte markers: any one suffices)
 CHALLENGES: tuple[tuple[str, frozenset[int], tuple[bytes, ...]], ...] = (
-    ("加速乐", frozenset(), (b"__jsl_clearance", b"jsl_clearance_s")),
+    ("加速乐", frozenset(), (b"jsl_clearance",)),  # __jsl_clearance, jsl_clearance_s
     ("瑞数", frozenset({202, 400, 412}), (b"$_ts=window", b"$_ts = window", b"FSSBBIl1UgzbN7N")),
     ("瑞数", frozenset({412}), (b"<script",)),
     ("安全狗", frozenset(), (b"safedog", b"SafeDog", "安全狗".encode(), "安全狗".encode("gb18030"))),
-    ("云锁", frozenset(), (b"yunsuo_session_verify", b"yunsuo")),
+    ("云锁", frozenset(), (b"yunsuo",)),  # yunsuo_session_verify
     ("加速乐", frozenset({521}), (b"document.cookie",)),
 )
 CHALLENGE_SCAN = 64 * 1024  # challenge pages are small; a long page is content, not a challenge

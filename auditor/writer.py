@@ -52,7 +52,7 @@ class WriterProcess:
 
     def finish(self, columns: list[dict[str, Any]], limits: list[dict[str, Any]], requests: int,
                stats: dict[str, Any]) -> None:
-        """Write the crawl summary and ``stats`` (with the writer's own peak memory) into the run,
+        """Write the crawl summary and ``stats`` (with the writer's own peak memory and CPU time) into the run,
         close the WARC and the store."""
         self._send(("finish", (columns, limits, requests, stats)))
         report = None
@@ -105,8 +105,9 @@ def _serve(db_path: str, run_id: int, inbox: Any, done: Any, parent: int) -> Non
             columns, limits, requests, stats = payload
             writer.finish_crawl(columns, limits, requests)
             writer.close()
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-            store.record_stats(run_id, {**stats, "writer_peak_rss_mib": round(peak, 1)})
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            store.record_stats(run_id, {**stats, "writer_peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+                                        "writer_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)})
             done.put({})
             return
     except BaseException as error:  # reported to the crawl, which fails the run

@@ -101,6 +101,9 @@ def main() -> None:
         print(f"auditor crawl: {pages / crawl:7.1f} pages/s, CPU {1000 * cpu / pages:5.2f} ms/page (whole audit), "
               f"peak RSS {stats.get('crawl_peak_rss_mib', 0):7.1f} MiB (crawl process), {rss / 1024:.1f} MiB (largest "
               f"process of the audit)")
+        crawl_cpu = stats.get("crawl_cpu_seconds", 0)
+        print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
+              f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page")
         if args.no_baseline or args.profile:
             return
         listing = work / "urls.txt"
@@ -111,7 +114,8 @@ def main() -> None:
              "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=ERROR", *settings], env=env)
         print(f"plain scrapy:  {pages / base_wall:7.1f} pages/s, CPU {1000 * base_cpu / pages:5.2f} ms/page, "
               f"peak RSS {base_rss / 1024:7.1f} MiB")
-        print(f"ratio (auditor crawl / plain scrapy pages/s): {(pages / crawl) / (pages / base_wall):.2f}")
+        print(f"ratio (auditor crawl / plain scrapy pages/s): {(pages / crawl) / (pages / base_wall):.2f}; "
+              f"CPU per page, plain scrapy / auditor crawl process: {base_cpu / crawl_cpu:.2f}")
 
 
 if __name__ == "__main__":

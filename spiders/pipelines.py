@@ -53,8 +53,10 @@ class StorePipeline:
             return
         spider = self.crawler.spider
         requests = self.crawler.stats.get_value("downloader/request_count") or 0
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        stats = {"crawl_peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+                 "crawl_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
         try:
-            self.writer.finish(spider.column_rows(), spider.limit_rows(), requests, {"crawl_peak_rss_mib": round(peak, 1)})
+            self.writer.finish(spider.column_rows(), spider.limit_rows(), requests, stats)
         except WriterFailed as error:
             _abort(error)

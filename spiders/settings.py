@@ -49,6 +49,12 @@ AUDITOR_MAX_REQUESTS_PER_HOST = 200000  # a shared platform host serves many bur
 AUDITOR_MAX_LIST_PAGES = 1000  # per column: a calendar-like endless list stops here
 AUDITOR_MAX_NAV_DEPTH = 3
 
+# Every request and item a page yields passes each spider middleware: these two are not needed
+# (the spider keeps its own navigation depth in meta, and builds meta afresh for each request).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

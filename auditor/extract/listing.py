@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -46,6 +47,16 @@ class Pagination:
 
 def join_url(base_url: str, href: str) -> str | None:
     """``href`` made absolute, or None when it cannot be (``http://>网站…`` raises in urljoin)."""
+    if href[:1] == "/" and href[:2] != "//":  # a site-absolute path: only the base's origin matters
+        start = base_url.find("//") + 2
+        end = base_url.find("/", start) if start > 1 else -1
+        if end > 0:
+            base_url = base_url[:end]
+    return _join(base_url, href)
+
+
+@lru_cache(maxsize=1 << 15)  # a bureau's navigation repeats on every one of its pages
+def _join(base_url: str, href: str) -> str | None:
     try:
         return urljoin(base_url, href).split("#")[0]
     except ValueError:
