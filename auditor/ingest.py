@@ -6,6 +6,10 @@ each batch one transaction, never splitting a response's bundle; bodies go to th
 file only (records first: a committed row never cites an unwritten record) — the store keeps
 where each record is, not a second copy. Crawl items travel as JSON between machines, so a body may
 come base64-encoded (``_body_b64``).
+
+A detail page's document fields and an attachment's text are read here, from the body of the page
+in the same bundle (the crawl marks such rows ``_read``): the writer runs on a core of its own, and
+the crawl keeps only the work it needs to go on (links, lists, pagination).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from typing import Any
 
 from auditor import __version__
 from auditor.evidence import EvidenceWriter, tool_commit, warc_path
+from auditor.extract.attachments import attachment_text
+from auditor.extract.encoding import decode
+from auditor.extract.record import document_fields
 from auditor.incremental import carry
 from auditor.store import Store, sha256
 
@@ -43,8 +50,9 @@ class CrawlWriter:
 
     def add(self, item: dict[str, Any]) -> None:
         """Buffer an item (or a response's bundle of items); commit between items, never inside one."""
-        for part in item["items"] if item["_table"] == "bundle" else [item]:
-            self._add(part)
+        parts = item["items"] if item["_table"] == "bundle" else [item]
+        for part in parts:
+            self._add(read_from_page(part, parts) if "_read" in part else part)
         if self.pending >= BATCH_ROWS or time.monotonic() - self.last_flush > BATCH_SECONDS:
             self.flush()
 
@@ -106,6 +114,21 @@ class CrawlWriter:
     def close(self) -> None:
         self.flush()
         self.evidence.close()  # the WARC gets its final name only once complete
+
+
+def read_from_page(row: dict[str, Any], bundle: list[dict[str, Any]]) -> dict[str, Any]:
+    """A ``documents`` or ``attachments`` row the crawl left to be read (``_read``: for a document,
+    its content area's markup), completed from the body of its page in the same bundle."""
+    page = next(p for p in bundle if p["_table"] == "pages" and p["url"] == row["url"])
+    body = page["_body"] if "_body" in page else base64.b64decode(page["_body_b64"])
+    done = {k: v for k, v in row.items() if k != "_read"}
+    if row["_table"] == "documents":
+        text = decode(body, page.get("content_type")).text
+        done.update(document_fields(text, row["_read"], row["profile"]))
+    else:
+        read = attachment_text(body, page.get("redirected_to") or page["url"], page.get("content_type"))
+        done.update(text=read.text, reason=read.reason)
+    return done
 
 
 def feed_item(item: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from auditor.evidence import ArchiveReader
 from auditor.extract.attachments import attachment_text
 from auditor.extract.document import parse_html
 from auditor.extract.encoding import decode
-from auditor.extract.record import content_scope, document_fields
+from auditor.extract.record import content_scope, document_fields, scope_markup
 from auditor.profiles import GENERIC, load_profiles
 from auditor.store import Store, sha256
 
@@ -41,7 +41,7 @@ def reextract_run(store: Store, run_id: int) -> dict[str, int]:
         for row, page, body in archived("SELECT url, bureau_id, profile, fetched_at FROM documents WHERE run_id = ?"):
             text = decode(body, page["content_type"]).text
             profile = profiles.get(row["profile"], GENERIC)
-            fields = document_fields(text, content_scope(parse_html(text), profile), profile)
+            fields = document_fields(text, scope_markup(content_scope(parse_html(text), profile)), profile.name)
             documents.append({**row, **fields, "run_id": run_id, "raw": json.dumps(fields["raw"], ensure_ascii=False),
                               "conflicts": json.dumps(fields["conflicts"], ensure_ascii=False)})
         for row, page, body in archived("SELECT url, bureau_id FROM attachments WHERE run_id = ?"):

@@ -24,7 +24,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from auditor.blocking import challenge
-from auditor.extract.attachments import attachment_kind, attachment_text
+from auditor.extract.attachments import attachment_kind
 from auditor.extract.document import parse_html
 from auditor.extract.dynamic import ListSource
 from auditor.extract.encoding import decode
@@ -35,8 +35,8 @@ from auditor.extract.listing import (
     page_links,
     pagination,
 )
-from auditor.extract.metadata import Metadata, extract_metadata
-from auditor.extract.record import content_scope, document_fields
+from auditor.extract.metadata import extract_metadata
+from auditor.extract.record import content_scope, scope_markup
 from auditor.incremental import DEFAULT_SHARE, Known, due, load_known
 from auditor.profiles import GENERIC, Profile, detect, list_sources_on, load_profiles
 from auditor.registry import Bureau, load_registry
@@ -321,12 +321,11 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._parse_source_page(bureau, response, column)
             return
         parsed = self._html(response, item)
-        if parsed is None and response.status == 200 and kind == "link":
-            content_type = item["content_type"]
-            if attachment_kind(response.url, content_type):
-                read = attachment_text(response.body, response.url, content_type)
-                yield {"_table": "attachments", "run_id": self.run_id, "bureau_id": bureau.id,
-                       "url": requested_url(response.request), "text": read.text, "reason": read.reason}
+        if parsed is None and response.status == 200 and kind == "link" \
+                and attachment_kind(response.url, item["content_type"]):
+            # its text is read from the page's body by the store writer (auditor.ingest)
+            yield {"_table": "attachments", "run_id": self.run_id, "bureau_id": bureau.id,
+                   "url": requested_url(response.request), "_read": True}
         if parsed is None:
             if column is not None and kind == "list":
                 column.failed.add(requested_url(response.request))
@@ -495,9 +494,8 @@ class DisclosureSpider(scrapy.Spider):
 
     def _parse_other(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         """A navigation target that is not a list: a detail page, or a sub-catalogue."""
-        metadata = extract_metadata(text)
-        if metadata.raw:
-            yield from self._parse_detail(bureau, response, text, tree, metadata)
+        if extract_metadata(text).raw:
+            yield from self._parse_detail(bureau, response, text, tree)
             return
         depth = response.meta.get("depth", 1)
         if depth >= self.settings.getint("AUDITOR_MAX_NAV_DEPTH"):
@@ -522,16 +520,15 @@ class DisclosureSpider(scrapy.Spider):
             yield {"_table": "bureau_profile", "run_id": self.run_id, "id": bureau.id,
                    "detected_profile": profile.name, "profile_confidence": round(confidence, 2)}
 
-    def _parse_detail(self, bureau: Bureau, response: Response, text: str, tree: Any,
-                      metadata: Metadata | None = None) -> Iterator[Any]:
+    def _parse_detail(self, bureau: Bureau, response: Response, text: str, tree: Any) -> Iterator[Any]:
         yield from self._detect(bureau, response.url, text)
         profile = self.profiles.get(bureau.id, GENERIC)
-        metadata = metadata or extract_metadata(text)
         url = requested_url(response.request)
         scope = content_scope(tree, profile)
-        record = document_fields(text, scope, profile, metadata)
+        # its fields are read from the page's body and this content area by the store writer
+        # (auditor.ingest), on the writer's core: the crawl keeps only what it needs to go on
         yield {"_table": "documents", "run_id": self.run_id, "bureau_id": bureau.id, "url": url,
-               "fetched_at": now(), **record}
+               "fetched_at": now(), "profile": profile.name, "_read": scope_markup(scope)}
         nav = self.nav_urls.get(bureau.id, set())
         if scope:
             links = [link for el in scope for link in page_links(el, response.url)]
