@@ -2,7 +2,7 @@
 crawl compared with a bare Scrapy spider fetching the same URLs, in one run on the same
 loopback servers.
 
-    python3 bench/province.py --bureaus 20 --docs 1000 --hosts 4          # crawl ratio, CPU/page, RSS
+    python3 bench/province.py --bureaus 20 --docs 1000 --hosts 4 --repeat 3   # crawl ratio (median), CPU/page, RSS
     python3 bench/province.py --bureaus 200 --docs 1000 --hosts 20 --no-baseline   # 200k pages
 
 Politeness is off for both contenders (no AutoThrottle, 64 requests per host) unless
@@ -67,8 +67,10 @@ def main() -> None:
     parser.add_argument("--polite", action="store_true", help="keep the shipped politeness settings")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy the crawl into this speedscope file")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of audit then baseline, alternated; "
+                        "the median ratio is printed (this host's speed varies from minute to minute)")
     parser.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Scrapy setting for the auditor's crawl only (e.g. AUDITOR_PAGE_READERS=0)")
+                        help="a Scrapy setting for the auditor's crawl only (e.g. CONCURRENT_ITEMS=100)")
     args = parser.parse_args()
 
     province = args.work / f"province-{args.bureaus}x{args.docs}x{args.hosts}-s{args.seed}"
@@ -78,44 +80,63 @@ def main() -> None:
         print(f"simulated {args.bureaus} bureaus × ~{args.docs} documents on {args.hosts} hosts in "
               f"{time.perf_counter() - started:.0f}s → {province}")
     settings = [] if args.polite else [x for s in FAST for x in ("-s", s)]
+    ratios = []
+    with serve_province(province) as sites:
+        for round_ in range(1, args.repeat + 1):
+            if args.repeat > 1:
+                print(f"-- round {round_} of {args.repeat}")
+            ratio = one_round(args, sites, settings)
+            if ratio is None:
+                return
+            ratios.append(ratio)
+    if len(ratios) > 1:
+        speed = sorted(r[0] for r in ratios)
+        cpu = sorted(r[1] for r in ratios)
+        print(f"median of {len(ratios)} rounds: ratio {speed[len(speed) // 2]:.2f} (pages/s; rounds "
+              f"{', '.join(f'{r[0]:.2f}' for r in ratios)}), CPU per page {cpu[len(cpu) // 2]:.2f}")
+
+
+def one_round(args: argparse.Namespace, sites: Path, settings: list[str]) -> tuple[float, float] | None:
+    """Audit the province, then fetch the same URLs with the bare spider; (speed ratio, CPU ratio)."""
     work = args.work / "run"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    with serve_province(province) as sites:
-        command = [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(work / "audit.db"),
-                   "--out", str(work / "report"), *settings, *[x for s in args.setting for x in ("-s", s)]]
-        if args.profile:
-            command = ["py-spy", "record", "--subprocesses", "--format", "speedscope", "-o", str(args.profile),
-                       "--rate", "50", "--", *command]
-        wall, cpu, rss, output = measured(command)
-        stages = stage_seconds(output)
-        store = Store(work / "audit.db")
-        stats = json.loads(store.run()["stats"])
-        urls = [r["url"] for r in store.rows("SELECT url FROM pages WHERE status IS NOT NULL")]
-        store.close()
-        pages = len(urls)
-        crawl = stages.get("crawl", wall)
-        print(f"audit: {stats['documents']} documents, {pages} pages fetched, {stats['requests']} requests, "
-              f"{stats['findings']} findings; wall {wall:.1f}s = crawl {crawl:.1f}s + evaluate "
-              f"{stages.get('evaluate', 0):.1f}s + report and start-up {wall - crawl - stages.get('evaluate', 0):.1f}s")
-        print(f"auditor crawl: {pages / crawl:7.1f} pages/s, CPU {1000 * cpu / pages:5.2f} ms/page (whole audit), "
-              f"peak RSS {stats.get('crawl_peak_rss_mib', 0):7.1f} MiB (crawl process), {rss / 1024:.1f} MiB (largest "
-              f"process of the audit)")
-        crawl_cpu = stats.get("crawl_cpu_seconds", 0)
-        print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
-              f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page")
-        if args.no_baseline or args.profile:
-            return
-        listing = work / "urls.txt"
-        listing.write_text("\n".join(urls), encoding="utf-8")
-        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
-        base_wall, base_cpu, base_rss, _ = measured(
-            [sys.executable, "-m", "scrapy", "runspider", str(HERE / "plain_spider.py"), "-a", f"urls={listing}",
-             "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=ERROR", *settings], env=env)
-        print(f"plain scrapy:  {pages / base_wall:7.1f} pages/s, CPU {1000 * base_cpu / pages:5.2f} ms/page, "
-              f"peak RSS {base_rss / 1024:7.1f} MiB")
-        print(f"ratio (auditor crawl / plain scrapy pages/s): {(pages / crawl) / (pages / base_wall):.2f}; "
-              f"CPU per page, plain scrapy / auditor crawl process: {base_cpu / crawl_cpu:.2f}")
+    command = [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(work / "audit.db"),
+               "--out", str(work / "report"), *settings, *[x for s in args.setting for x in ("-s", s)]]
+    if args.profile:
+        command = ["py-spy", "record", "--subprocesses", "--format", "speedscope", "-o", str(args.profile),
+                   "--rate", "50", "--", *command]
+    wall, cpu, rss, output = measured(command)
+    stages = stage_seconds(output)
+    store = Store(work / "audit.db")
+    stats = json.loads(store.run()["stats"])
+    urls = [r["url"] for r in store.rows("SELECT url FROM pages WHERE status IS NOT NULL")]
+    store.close()
+    pages = len(urls)
+    crawl = stages.get("crawl", wall)
+    print(f"audit: {stats['documents']} documents, {pages} pages fetched, {stats['requests']} requests, "
+          f"{stats['findings']} findings; wall {wall:.1f}s = crawl {crawl:.1f}s + evaluate "
+          f"{stages.get('evaluate', 0):.1f}s + report and start-up {wall - crawl - stages.get('evaluate', 0):.1f}s")
+    print(f"auditor crawl: {pages / crawl:7.1f} pages/s, CPU {1000 * cpu / pages:5.2f} ms/page (whole audit), "
+          f"peak RSS {stats.get('crawl_peak_rss_mib', 0):7.1f} MiB (crawl process), {rss / 1024:.1f} MiB (largest "
+          f"process of the audit)")
+    crawl_cpu = stats.get("crawl_cpu_seconds", 0)
+    print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
+          f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page")
+    if args.no_baseline or args.profile:
+        return None
+    listing = work / "urls.txt"
+    listing.write_text("\n".join(urls), encoding="utf-8")
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
+    base_wall, base_cpu, base_rss, _ = measured(
+        [sys.executable, "-m", "scrapy", "runspider", str(HERE / "plain_spider.py"), "-a", f"urls={listing}",
+         "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=ERROR", *settings], env=env)
+    print(f"plain scrapy:  {pages / base_wall:7.1f} pages/s, CPU {1000 * base_cpu / pages:5.2f} ms/page, "
+          f"peak RSS {base_rss / 1024:7.1f} MiB")
+    speed, cpu_ratio = (pages / crawl) / (pages / base_wall), base_cpu / crawl_cpu
+    print(f"ratio (auditor crawl / plain scrapy pages/s): {speed:.2f}; "
+          f"CPU per page, plain scrapy / auditor crawl process: {cpu_ratio:.2f}")
+    return speed, cpu_ratio
 
 
 if __name__ == "__main__":
