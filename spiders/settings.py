@@ -49,11 +49,12 @@ AUDITOR_MAX_REQUESTS_PER_HOST = 200000  # a shared platform host serves many bur
 AUDITOR_MAX_LIST_PAGES = 1000  # per column: a calendar-like endless list stops here
 AUDITOR_MAX_NAV_DEPTH = 3
 
-# Every request and item a page yields passes each spider middleware: these two are not needed
-# (the spider keeps its own navigation depth in meta, and builds meta afresh for each request).
+# The spider hands the requests a page gives straight to the engine and sets their Referer itself
+# (see DisclosureSpider._guarded); it keeps its own navigation depth and builds meta afresh.
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
 }
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 TELNETCONSOLE_ENABLED = False

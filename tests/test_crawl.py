@@ -1,5 +1,5 @@
 """Crawl edge cases on a hand-made site: chained 下一页 pagination, a list page that fails,
-links to another host, and a column of sub-columns."""
+links to another host, a link too long to request, and a column of sub-columns."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from auditor.rules_engine.catalogue import load_catalogue
 from auditor.rules_engine.engine import evaluate_run
@@ -41,6 +42,7 @@ def build_site(root: Path) -> None:
         files[f"d/{n}.html"] = page(f"<table><tr><td>索引号：</td><td>X/2026-0000{n}</td><td>发布日期：</td>"
                                     f"<td>2026-05-0{n}</td></tr></table><h1>关于第{n}号事项的通知</h1>"
                                     f'<div><a href="{OFFSITE}">外链</a> <a href="/att/{n}.pdf">附件</a></div>')
+    files["d/6.html"] = files["d/6.html"].replace("</div>", f'<a href="/q?{"x" * 2100}">过长链接</a></div>')
     for path, text in files.items():
         target = root / "sites" / "t1" / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,3 +99,27 @@ def test_incomplete_column_makes_absence_untestable(crawled):
     assert links.status == "fail" and links.details["checked"] == 18  # 3 nav, 6 items, 6 attachments, 3 pager
     assert sorted(b["to"].split("/", 3)[3] for b in links.details["broken"]) == [
         "att/1.pdf", "att/2.pdf", "att/3.pdf", "att/4.pdf", "att/5.pdf", "att/6.pdf", "broken/index_2.html"]
+
+
+def test_requests_carry_the_page_they_came_from_as_referer(crawled):
+    store, run = crawled
+    (warc,) = {r["warc_file"] for r in store.rows("SELECT warc_file FROM pages WHERE run_id = ? AND warc_file IS NOT NULL", [run])}
+    referers = {}
+    with open(store.path.parent / warc, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "request":
+                path = record.rec_headers.get_header("WARC-Target-URI").split("/", 3)[3]
+                referers[path] = (record.http_headers.get_header("Referer") or "").split("/", 3)[3:]
+    assert referers[""] == []  # the start page
+    assert referers["news/"] == referers["cat/"] == [""]
+    assert referers["cat/land/"] == ["cat/"]
+    assert referers["d/3.html"] == ["news/p2.html"]
+    assert referers["att/1.pdf"] == ["d/1.html"]
+
+
+def test_a_link_too_long_to_request_does_not_hold_the_bureau(crawled):
+    store, run = crawled
+    assert store.count("links", "run_id = ? AND length(to_url) > 2083", [run]) == 1
+    assert store.count("pages", "run_id = ? AND length(url) > 2083", [run]) == 0
+    (bureau,) = store.rows("SELECT crawl_finished_at FROM bureaus WHERE run_id = ?", [run])
+    assert bureau["crawl_finished_at"] is not None
