@@ -21,6 +21,7 @@ import pickle
 import queue
 import resource
 import signal
+import time
 from typing import Any
 
 from auditor.ingest import BATCH_SECONDS, CrawlWriter
@@ -45,6 +46,7 @@ class WriterProcess:
                                        name="auditor-writer", daemon=True)
         self.process.start()
         inbox.close()  # the child's end: once the child is gone, a write fails instead of blocking
+        self.waited = 0.0  # seconds the crawl spent handing items over (a full pipe: the writer lags)
 
     def add(self, item: dict[str, Any]) -> None:
         """Hand an item over as it is now (pickled at once), waiting while the pipe is full."""
@@ -65,11 +67,14 @@ class WriterProcess:
             raise WriterFailed((report or {}).get("error") or f"the writer process exited with {self.process.exitcode}")
 
     def _send(self, message: tuple[str, Any]) -> None:
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        started = time.perf_counter()
         try:
-            self.outbox.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+            self.outbox.send_bytes(data)
         except OSError:  # the child is gone (EPIPE): nothing more can be stored
             self.process.join(5)
             raise WriterFailed(f"the writer process exited with {self.process.exitcode}") from None
+        self.waited += time.perf_counter() - started
 
 
 def _die_with_parent(parent: int) -> None:

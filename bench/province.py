@@ -122,7 +122,8 @@ def one_round(args: argparse.Namespace, sites: Path, settings: list[str]) -> tup
           f"process of the audit)")
     crawl_cpu = stats.get("crawl_cpu_seconds", 0)
     print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
-          f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page")
+          f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page; the crawl handed items to it for "
+          f"{stats.get('crawl_handover_seconds', 0):.1f}s")
     if args.no_baseline or args.profile:
         return None
     listing = work / "urls.txt"

@@ -55,7 +55,8 @@ class StorePipeline:
         requests = self.crawler.stats.get_value("downloader/request_count") or 0
         usage = resource.getrusage(resource.RUSAGE_SELF)
         stats = {"crawl_peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
-                 "crawl_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
+                 "crawl_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+                 "crawl_handover_seconds": round(self.writer.waited, 2)}
         try:
             self.writer.finish(spider.column_rows(), spider.limit_rows(), requests, stats)
         except WriterFailed as error:
