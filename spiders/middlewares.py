@@ -10,6 +10,9 @@ arrived, and half a page read as a whole one invents missing metadata.
 
 ``OffsiteRedirectMiddleware`` refuses a redirect (HTTP or meta refresh) that leaves the
 bureau's hosts: the audit checks the bureau's own site and must not wander onto others.
+
+``QuickMetaRefreshMiddleware`` is Scrapy's ``MetaRefreshMiddleware`` without decoding every
+page to learn that it has no ``<meta http-equiv="refresh">`` (4% of the crawl's CPU).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -119,3 +123,19 @@ class TruncatedBodyMiddleware:
         if not inflater.eof:
             raise TruncatedBody(f"truncated gzip body ({len(response.body)} bytes received)")
         return response
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy decodes a page's whole body to look for a refresh in its first 4,096 characters; a
+    page whose first 16 KiB (4,096 characters at most, in UTF-8 or GB18030) do not spell "refresh"
+    in any case has none. Bytes with a NUL in them (UTF-16, UTF-32) are read the long way."""
+
+    HEAD_BYTES = 4 * 4096
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        if not isinstance(response, HtmlResponse):
+            return response
+        head = response.body[:self.HEAD_BYTES]
+        if b"\x00" not in head and b"refresh" not in head.lower():
+            return response
+        return super().process_response(request, response)

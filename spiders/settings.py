@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "spiders.middlewares.TruncatedBodyMiddleware": 595,  # sees the body before decompression (590)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.middlewares.QuickMetaRefreshMiddleware": 580,  # the same redirects, cheaper (see there)
 }
 
 # Per-site budget, so that a calendar-like endless list cannot hold the audit.
