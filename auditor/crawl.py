@@ -6,6 +6,7 @@ the rate. Keeping Scrapy's reactor in a child process keeps the other stages pla
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -49,8 +50,9 @@ def run_crawl(registry: Registry, store: Store, run_id: int, *, only: tuple[str,
     try:
         process = subprocess.Popen(command, stdout=log, stderr=log, env=env)
         while process.poll() is None:
-            time.sleep(0.5)
-            if progress:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.5)  # returns as soon as the crawl ends
+            if progress and process.returncode is None:
                 pages = store.count("pages", "run_id = ?", [run_id])
                 done = store.count("bureaus", "run_id = ? AND crawl_finished_at IS NOT NULL", [run_id])
                 rate = pages / max(time.monotonic() - started, 1e-6)

@@ -52,12 +52,13 @@ AUDITOR_MAX_LIST_PAGES = 1000  # per column: a calendar-like endless list stops 
 AUDITOR_MAX_NAV_DEPTH = 3
 
 # The spider hands the requests a page gives straight to the engine and sets their Referer itself
-# (see DisclosureSpider._guarded); it keeps its own navigation depth and builds meta afresh.
+# (see DisclosureSpider._guarded; RefererMiddleware stays for redirects); it keeps its own
+# navigation depth and builds meta afresh.
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
 }
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy ≥ 2.19's control port, like the telnet console: not for an audit
 LOG_LEVEL = "INFO"
