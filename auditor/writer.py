@@ -1,13 +1,14 @@
-"""The crawl's store writer in a process of its own, so that archiving bodies (gzip, digests) and
-SQLite writes run on a second core while the crawl process fetches and parses.
+"""The crawl's store writer in a process of its own, so that reading documents, archiving bodies
+(gzip, digests) and SQLite writes run on a second core while the crawl process fetches and parses.
 
 The crawl writes each item, pickled, straight into a one-way pipe (no helper thread in the crawl
 process to compete with its reactor for the interpreter lock); the pipe is bounded (up to 1 MiB),
-so a slow disk makes the crawl wait and memory stays bounded. The child owns the store and the WARC file for the crawl's
-lifetime and writes through ``CrawlWriter`` exactly as an in-process writer would: batches of whole
-items, each one transaction. If the crawl process dies, the child dies with it (Linux parent-death
-signal, else it notices its parent is gone) without writing a crawl summary, as if one process
-had been killed; a resumed audit takes over from what was committed.
+so a slow disk makes the crawl wait and memory stays bounded. The child owns the store and the
+WARC file for the crawl's lifetime and writes through ``CrawlWriter`` exactly as an in-process
+writer would: batches of whole items, each one transaction. If the crawl process dies, the child
+dies with it (Linux parent-death signal; else its end of the pipe closes, or it notices its parent
+is gone) without writing a crawl summary, as if one process had been killed; a resumed audit takes
+over from what was committed.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 From each bureau's start page it follows the navigation to columns (栏目), reads each column's
 dated items, follows its pagination to the end, opens every detail page, and checks every
 internal link and attachment those pages carry. It never leaves the bureau's hosts. What it
-sees goes to the store as items (see ``spiders.pipelines``); what it could not fetch is
-recorded too, so the rules can say ``untestable`` instead of guessing.
+sees goes to the store, one bundle of rows per response (see ``spiders.pipelines``); what it
+could not fetch is recorded too, so the rules can say ``untestable`` instead of guessing.
 """
 
 from __future__ import annotations
@@ -247,8 +247,8 @@ class DisclosureSpider(scrapy.Spider):
         The rows one response gives (its page, document, links, list entries) travel as one
         bundle, so the store commits all of them or none: a resumed run never finds a page
         stored without its document. The requests it makes go to the engine as they come, not
-        back through Scrapy's spider middlewares (``_request`` does what those did: Referer,
-        URL length), which is a quarter of what a page's output costs there."""
+        back through Scrapy's spider middlewares (``_request`` does what those did for them:
+        Referer, URL length)."""
         bundle: list[dict[str, Any]] = []
         crawl = self.crawler.engine.crawl
         try:
