@@ -58,20 +58,20 @@ class EvidenceWriter:
         if resuming:
             truncate_to_complete(self.partial)  # a killed writer may have left half a record
         self.file: BinaryIO = open(self.partial, "ab")  # noqa: SIM115 - held open for the whole crawl
-        self.record = io.BytesIO()  # warcio writes each record here; _append compresses it into the file
-        self.writer = WARCWriter(self.record, gzip=False)
+        self.buffer = io.BytesIO()  # warcio writes each record here; _append compresses it into the file
+        self.writer = WARCWriter(self.buffer, gzip=False)
         info = {**info, "resumed": "yes"} if resuming else info
         self._append(self.writer.create_warcinfo_record(path.name, {k: str(v) for k, v in info.items()}))
 
     def _append(self, record: Any) -> int:
         """Write ``record`` as a gzip member of its own; return its offset. Level 6, not warcio's 9:
         the same size on these pages (within 0.1%) for a fifth less CPU."""
-        self.record.seek(0)
-        self.record.truncate()
+        self.buffer.seek(0)
+        self.buffer.truncate()
         self.writer.write_record(record)
         compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
         offset = self.file.tell()
-        self.file.write(compressor.compress(self.record.getvalue()) + compressor.flush())
+        self.file.write(compressor.compress(self.buffer.getvalue()) + compressor.flush())
         return offset
 
     def flush(self) -> None:

@@ -24,8 +24,8 @@ def reextract_run(store: Store, run_id: int) -> dict[str, int]:
     registry = json.loads(store.run(run_id)["registry"])
     profiles = load_profiles(registry.get("profiles"))
     counts = {"documents": 0, "attachments": 0, "missing": 0}
-    pages = {r["url"]: r for r in store.rows("SELECT url, sha256, content_type, warc_file, warc_offset FROM pages "
-                                             "WHERE run_id = ?", [run_id])}
+    pages = {r["url"]: r for r in store.rows("SELECT url, redirected_to, sha256, content_type, warc_file, warc_offset "
+                                             "FROM pages WHERE run_id = ?", [run_id])}
     documents, attachments = [], []
     with ArchiveReader(store.path.parent) as archive:
         def archived(query: str) -> Iterator[tuple[dict[str, Any], dict[str, Any], bytes]]:
@@ -45,7 +45,7 @@ def reextract_run(store: Store, run_id: int) -> dict[str, int]:
             documents.append({**row, **fields, "run_id": run_id, "raw": json.dumps(fields["raw"], ensure_ascii=False),
                               "conflicts": json.dumps(fields["conflicts"], ensure_ascii=False)})
         for row, page, body in archived("SELECT url, bureau_id FROM attachments WHERE run_id = ?"):
-            read = attachment_text(body, row["url"], page["content_type"])
+            read = attachment_text(body, page["redirected_to"] or row["url"], page["content_type"])  # as the writer
             attachments.append({**row, "run_id": run_id, "text": read.text, "reason": read.reason})
     with store.transaction():
         store.upsert_many("documents", documents)

@@ -70,11 +70,15 @@ def test_reevaluation_from_the_archive_equals_the_original(demo_audit, tmp_path)
     store = Store(db)
     before = store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5")
     documents = store.rows("SELECT url, index_no, doc_no, published, written, text FROM documents ORDER BY url")
+    attachments = store.rows("SELECT url, text, reason FROM attachments ORDER BY url")
+    assert sum(a["text"] is not None for a in attachments) > 10
     store.db.execute("UPDATE documents SET index_no = NULL, text = ''")  # as if the extractor had missed them
+    store.db.execute("UPDATE attachments SET text = NULL, reason = NULL")
     store.db.conn.commit()
     store.close()
     result = run_auditor("-q", "evaluate", "--db", str(db), "--run", "1", "--reextract")
     assert result.returncode == 0, result.stderr
     store = Store(db)
     assert store.rows("SELECT url, index_no, doc_no, published, written, text FROM documents ORDER BY url") == documents
+    assert store.rows("SELECT url, text, reason FROM attachments ORDER BY url") == attachments
     assert store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5") == before
