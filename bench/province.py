@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ from auditor.store import Store
 HERE = Path(__file__).resolve().parent
 FAST = ["AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS=64", "CONCURRENT_REQUESTS_PER_DOMAIN=64",
         "DOWNLOAD_DELAY=0"]
+
+
+def server_cpu() -> float:
+    """CPU seconds this process (the sites' HTTP servers) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
@@ -106,7 +113,9 @@ def one_round(args: argparse.Namespace, sites: Path, settings: list[str]) -> tup
     if args.profile:
         command = ["py-spy", "record", "--subprocesses", "--format", "speedscope", "-o", str(args.profile),
                    "--rate", "50", "--", *command]
+    served = server_cpu()
     wall, cpu, rss, output = measured(command)
+    served = server_cpu() - served
     stages = stage_seconds(output)
     store = Store(work / "audit.db")
     stats = json.loads(store.run()["stats"])
@@ -123,17 +132,18 @@ def one_round(args: argparse.Namespace, sites: Path, settings: list[str]) -> tup
     crawl_cpu = stats.get("crawl_cpu_seconds", 0)
     print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
           f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page; the crawl handed items to it for "
-          f"{stats.get('crawl_handover_seconds', 0):.1f}s")
+          f"{stats.get('crawl_handover_seconds', 0):.1f}s; the sites' servers {1000 * served / pages:5.2f} ms/page")
     if args.no_baseline or args.profile:
         return None
     listing = work / "urls.txt"
     listing.write_text("\n".join(urls), encoding="utf-8")
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
+    served = server_cpu()
     base_wall, base_cpu, base_rss, _ = measured(
         [sys.executable, "-m", "scrapy", "runspider", str(HERE / "plain_spider.py"), "-a", f"urls={listing}",
          "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=ERROR", *settings], env=env)
     print(f"plain scrapy:  {pages / base_wall:7.1f} pages/s, CPU {1000 * base_cpu / pages:5.2f} ms/page, "
-          f"peak RSS {base_rss / 1024:7.1f} MiB")
+          f"peak RSS {base_rss / 1024:7.1f} MiB; the sites' servers {1000 * (server_cpu() - served) / pages:5.2f} ms/page")
     speed, cpu_ratio = (pages / crawl) / (pages / base_wall), base_cpu / crawl_cpu
     print(f"ratio (auditor crawl / plain scrapy pages/s): {speed:.2f}; "
           f"CPU per page, plain scrapy / auditor crawl process: {cpu_ratio:.2f}")

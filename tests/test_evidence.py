@@ -19,15 +19,21 @@ def test_every_response_is_archived_and_matches_the_store(demo_audit):
     (warc_file,) = {r["warc_file"] for r in pages.values()}
     path = demo_audit["db"].parent / warc_file
     assert path.name == "run-1.warc.gz" and not path.with_name(path.name + ".part").exists()
-    seen, info = {}, None
-    with open(path, "rb") as stream:
-        for record in ArchiveIterator(stream):
+    seen, info, requests = {}, None, {}
+    with open(path, "rb") as stream:  # warcio checks each record's block and payload digests
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            content = record.content_stream().read()
             if record.rec_type == "warcinfo":
-                info = record.content_stream().read().decode("utf-8")
+                info = content.decode("utf-8")
             elif record.rec_type == "response":
                 seen[record.rec_headers.get_header("WARC-Record-ID")] = (
-                    record.rec_headers.get_header("WARC-Target-URI"), hashlib.sha256(record.content_stream().read()).hexdigest())
-    assert seen.keys() == pages.keys()
+                    record.rec_headers.get_header("WARC-Target-URI"), hashlib.sha256(content).hexdigest())
+                assert record.rec_headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+            elif record.rec_type == "request":
+                requests[record.rec_headers.get_header("WARC-Concurrent-To")] = (
+                    record.rec_headers.get_header("WARC-Target-URI"), record.http_headers.protocol)
+    assert seen.keys() == pages.keys() == requests.keys()
+    assert all(requests[rid] == (row["url"], "GET") for rid, row in pages.items())
     assert all(seen[rid] == (row["url"], row["sha256"]) for rid, row in pages.items())
     assert info is not None and "software: zwgk-auditor" in info and "catalogue-version: 2026.11.2" in info
     assert "command: " in info and "commit: " in info
