@@ -130,7 +130,8 @@ def one_round(args: argparse.Namespace, sites: Path, settings: list[str]) -> tup
           f"peak RSS {stats.get('crawl_peak_rss_mib', 0):7.1f} MiB (crawl process), {rss / 1024:.1f} MiB (largest "
           f"process of the audit)")
     crawl_cpu = stats.get("crawl_cpu_seconds", 0)
-    print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page; its store writer "
+    print(f"auditor crawl process alone: CPU {1000 * crawl_cpu / pages:5.2f} ms/page (garbage collection "
+          f"{1000 * stats.get('crawl_gc_seconds', 0) / pages:4.2f}); its store writer "
           f"{1000 * stats.get('writer_cpu_seconds', 0) / pages:5.2f} ms/page; the crawl handed items to it for "
           f"{stats.get('crawl_handover_seconds', 0):.1f}s; the sites' servers {1000 * served / pages:5.2f} ms/page")
     if args.no_baseline or args.profile:

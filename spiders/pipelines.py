@@ -56,7 +56,9 @@ class StorePipeline:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         stats = {"crawl_peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
                  "crawl_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-                 "crawl_handover_seconds": round(self.writer.waited, 2)}
+                 "crawl_handover_seconds": round(self.writer.waited, 2),
+                 "crawl_gc_seconds": round(self.crawler.stats.get_value("gc/seconds") or 0, 2),
+                 "crawl_gc_collections": self.crawler.stats.get_value("gc/collections") or 0}
         try:
             self.writer.finish(spider.column_rows(), spider.limit_rows(), requests, stats)
         except WriterFailed as error:
