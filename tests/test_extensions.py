@@ -43,4 +43,4 @@ def test_an_audit_crawl_runs_with_the_tuned_collector(demo_audit):
     """The demo's 2,540 pages: one collection or so (at Python's default threshold, 700: some 170)."""
     stats = json.loads(Store(demo_audit["db"]).run()["stats"])
     assert stats["pages"] > 2000
-    assert 0 < stats["crawl_gc_collections"] < 50 and stats["crawl_gc_seconds"] < 1
+    assert stats["crawl_gc_collections"] < 50 and stats["crawl_gc_seconds"] < 1
