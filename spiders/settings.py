@@ -66,3 +66,4 @@ AUDITOR_GC_THRESHOLD = 20000
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy ≥ 2.19's control port, like the telnet console: not for an audit
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "spiders.logformatter.LogFormatter"  # no per-page record built to be dropped

@@ -1,17 +1,20 @@
-"""The crawl's own Scrapy extensions."""
+"""The crawl's own Scrapy extensions and log formatter."""
 
 from __future__ import annotations
 
 import gc
 import json
+import logging
 
 import pytest
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
 from auditor.store import Store
 from spiders.extensions import CollectorTuning
+from spiders.logformatter import LogFormatter
 
 
 def test_the_collector_is_set_for_the_crawl_and_given_back_after():
@@ -44,3 +47,15 @@ def test_an_audit_crawl_runs_with_the_tuned_collector(demo_audit):
     stats = json.loads(Store(demo_audit["db"]).run()["stats"])
     assert stats["pages"] > 2000
     assert stats["crawl_gc_collections"] < 50 and stats["crawl_gc_seconds"] < 1
+
+
+@pytest.mark.parametrize(("level", "logged"), [("INFO", False), ("DEBUG", True), (logging.DEBUG, True), ("ERROR", False)])
+def test_crawled_records_are_built_only_when_the_level_keeps_them(level, logged):
+    crawler = get_crawler(settings_dict={"LOG_LEVEL": level})
+    formatter = LogFormatter.from_crawler(crawler)
+    request = Request("http://127.0.0.2/a.html", headers={"Referer": "http://127.0.0.2/"})
+    record = formatter.crawled(request, Response(request.url, request=request), None)
+    if logged:
+        assert record["level"] == logging.DEBUG and record["args"]["referer"] == "http://127.0.0.2/"
+    else:
+        assert record is None
