@@ -19,9 +19,9 @@ class LogFormatter(logformatter.LogFormatter):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LogFormatter:
-        level = crawler.settings.get("LOG_LEVEL")
         if not crawler.settings.getbool("LOG_ENABLED"):
             return cls(logging.CRITICAL + 1)
+        level = crawler.settings.get("LOG_LEVEL")
         return cls(level if isinstance(level, int) else logging.getLevelName(str(level).upper()))
 
     def crawled(self, request: Request, response: Response, spider: Any) -> logformatter.LogFormatterResult | None:
