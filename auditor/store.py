@@ -120,6 +120,15 @@ class StoreBusy(RuntimeError):
     """Another audit holds the store."""
 
 
+@lru_cache(maxsize=256)
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
+    key = TABLES[table]["pk"]
+    key = (key,) if isinstance(key, str) else tuple(key)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in key)
+    return (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(f'[{k}]' for k in key)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING"))
+
+
 class Store:
     """A thin, explicit layer over one SQLite file."""
 
@@ -227,9 +236,16 @@ class Store:
 
     # ------------------------------------------------------------------ writes
     def upsert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        rows = list(rows)
-        if rows:
-            self.db[table].upsert_all(rows, pk=TABLES[table]["pk"], alter=False)
+        """Insert ``rows``, or update the columns they carry where their key is already stored
+        (as sqlite-utils' ``upsert_all``): one prepared statement per set of columns, run by
+        ``executemany`` — the crawl's writer stores a row per fetched page, link and list entry, and
+        sqlite-utils' per-value work was an eighth of that process's CPU."""
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row), []).append(tuple(row.values()))
+        with self.transaction():
+            for columns, values in groups.items():
+                self.db.conn.executemany(_upsert_sql(table, columns), values)
 
     def put_body(self, data: bytes) -> str:
         digest = sha256(data)

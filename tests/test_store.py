@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -50,3 +51,23 @@ def test_a_transaction_commits_all_or_nothing(tmp_path):
         store.db["list_items"].update((1, "c", "u1"), {"title": "changed"})
         raise RuntimeError("killed here")
     assert [r["url"] for r in store.rows("SELECT url FROM list_items")] == ["u0"]
+
+
+def test_upsert_inserts_or_updates_only_the_columns_a_row_carries(tmp_path):
+    store = Store(tmp_path / "u.db")
+    store.upsert_many("pages", [
+        {"run_id": 1, "url": "http://a/1", "status": 200, "size": 10, "kind": "detail"},
+        {"url": "http://a/2", "run_id": 1, "status": 404},  # other columns, in another order
+    ])
+    store.upsert_many("pages", [{"run_id": 1, "url": "http://a/1", "status": 304},  # size and kind stay
+                                {"run_id": 1, "url": "http://a/3"}])  # only its key
+    store.upsert_many("columns", [])
+    rows = store.rows("SELECT url, status, size, kind FROM pages ORDER BY url")
+    assert rows == [{"url": "http://a/1", "status": 304, "size": 10, "kind": "detail"},
+                    {"url": "http://a/2", "status": 404, "size": None, "kind": None},
+                    {"url": "http://a/3", "status": None, "size": None, "kind": None}]
+    other = Store(tmp_path / "u.db")  # committed without a transaction around the call
+    assert other.count("pages") == 3
+    with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
+        store.upsert_many("pages", [{"run_id": 1, "url": "http://a/4", "no_such_column": 1}])
+    assert other.count("pages") == 3
