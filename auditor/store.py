@@ -122,6 +122,7 @@ class StoreBusy(RuntimeError):
 
 @lru_cache(maxsize=256)
 def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """The upsert of ``columns`` into ``table`` (names from the schema in ``TABLES``)."""
     key = TABLES[table]["pk"]
     key = (key,) if isinstance(key, str) else tuple(key)
     updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in key)

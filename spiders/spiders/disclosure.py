@@ -74,8 +74,28 @@ class ColumnState:
                 "complete": int(not self.failed and not self.capped and self.expected <= self.ok)}
 
 
+@dataclass(frozen=True)
+class Caps:
+    """The crawl's limits, read from the settings once (they are checked for every request)."""
+
+    url_length: int
+    pages_per_site: int
+    requests_per_host: int
+    list_pages: int
+    nav_depth: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Caps:
+        return cls(url_length=settings.getint("URLLENGTH_LIMIT"),
+                   pages_per_site=settings.getint("AUDITOR_MAX_PAGES_PER_SITE"),
+                   requests_per_host=settings.getint("AUDITOR_MAX_REQUESTS_PER_HOST"),
+                   list_pages=settings.getint("AUDITOR_MAX_LIST_PAGES"),
+                   nav_depth=settings.getint("AUDITOR_MAX_NAV_DEPTH"))
+
+
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
+    caps: Caps  # set by from_crawler: the settings are known only there
 
     def __init__(self, sites: str = "", db: str = "", run_id: str = "0", only: str = "", previous: str = "",
                  share: str = str(DEFAULT_SHARE), resume: str = "", registry: str = "", **kwargs: Any):
@@ -135,6 +155,7 @@ class DisclosureSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DisclosureSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.caps = Caps.from_settings(crawler.settings)
         if not spider.db_path:
             crawler.signals.connect(spider._summarise_when_idle, signal=signals.spider_idle)
         return spider
@@ -171,13 +192,13 @@ class DisclosureSpider(scrapy.Spider):
         seen = self.requested[bureau.id]
         if url in seen:
             return None
-        if len(url) > self.settings.getint("URLLENGTH_LIMIT"):  # as Scrapy's UrlLengthMiddleware would
+        if len(url) > self.caps.url_length:  # as Scrapy's UrlLengthMiddleware would
             self.crawler.stats.inc_value("auditor/url_too_long")
             return None
         host = urlsplit(url).hostname or ""  # per host name, as Scrapy's politeness slots
-        if len(seen) >= self.settings.getint("AUDITOR_MAX_PAGES_PER_SITE"):
+        if len(seen) >= self.caps.pages_per_site:
             return self._limited(bureau.id, "site_budget")
-        if self.host_requests.get(host, 0) >= self.settings.getint("AUDITOR_MAX_REQUESTS_PER_HOST"):
+        if self.host_requests.get(host, 0) >= self.caps.requests_per_host:
             return self._limited(bureau.id, "host_budget")
         seen.add(url)
         self.host_requests[host] = self.host_requests.get(host, 0) + 1
@@ -411,7 +432,7 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._links(bureau, page_url, [(u, "") for u in urls], "pager")
         for url in urls:
             if self._internal(bureau, url) and url not in column.expected:
-                if len(column.expected) >= self.settings.getint("AUDITOR_MAX_LIST_PAGES"):
+                if len(column.expected) >= self.caps.list_pages:
                     column.capped = True
                     self._limited(bureau.id, "list_pages")
                     return
@@ -508,7 +529,7 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._parse_detail(bureau, response, text, tree)
             return
         depth = response.meta.get("depth", 1)
-        if depth >= self.settings.getint("AUDITOR_MAX_NAV_DEPTH"):
+        if depth >= self.caps.nav_depth:
             return
         known = self.nav_urls.setdefault(bureau.id, set())
         for url, anchor in page_links(tree, response.url):
