@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -81,3 +82,27 @@ def test_served_over_loopback_with_real_encodings(province):
             raise AssertionError("path traversal served a file")
         except urllib.error.HTTPError as exc:
             assert exc.code == 404
+
+
+def test_only_the_sites_own_files_are_served(province):
+    """Paths are made absolute without the file system's help: what leaves the site's folder, a
+    folder itself, a NUL, all answer 404; the site's own files are served."""
+    with serve_province(province) as sites_yaml:
+        registry = yaml.safe_load(sites_yaml.read_text(encoding="utf-8"))
+        host = registry["bureaus"][0]["start_urls"][0].split("/")[2]
+        sibling = registry["bureaus"][1]["id"]
+        connection = http.client.HTTPConnection(host, timeout=10)
+
+        def status(path: str) -> tuple[int, bytes]:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read()
+
+        assert status("/index.html")[0] == 200
+        assert status("/")[0] == 200
+        assert status(f"/../{sibling}/index.html")[0] == 404  # another site's folder
+        assert status("/%2e%2e/%2e%2e/manifest.json")[0] == 404  # escaped ..
+        assert status("/OpennessContent")[0] == 404  # a folder
+        assert status("/index.html%00.pdf")[0] == 404
+        served, body = status("/index.html")  # the connection is still good after the 404s
+        assert served == 200 and b"<html" in body.lower()
