@@ -38,15 +38,19 @@ def _content_type(name: str, body: bytes) -> str:
     return TYPES.get(os.path.splitext(name)[1], "application/octet-stream")
 
 
-def _read(target: str) -> tuple[float, bytes] | None:
-    """A file's modification time and bytes, or None when it is not a readable file.
+def _site_file(base: str, path: str) -> tuple[str, float, bytes] | None:
+    """The file of the site in folder ``base`` that URL path ``path`` names — its name,
+    modification time and bytes — or None when there is none (outside the folder, a folder, a NUL).
 
-    Paths are made absolute with ``normpath``, not resolved through the file system (the sites
+    The path is made absolute with ``normpath``, not resolved through the file system (the sites
     have no symlinks): ``realpath``, a system call per path component, was a third of the
     servers' CPU in the benchmarks, taken from the crawl they measure."""
+    target = os.path.normpath(os.path.join(base, path.lstrip("/")))
+    if not target.startswith(base + os.sep):
+        return None
     try:
         with open(target, "rb") as file:  # a folder raises IsADirectoryError
-            return os.fstat(file.fileno()).st_mtime, file.read()
+            return os.path.basename(target), os.fstat(file.fileno()).st_mtime, file.read()
     except (OSError, ValueError):  # ValueError: a NUL in the path
         return None
 
@@ -85,20 +89,18 @@ def _handler(root: Path, site: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
                 path += site["home"].rsplit("/", 1)[-1] if path == "/" else "index.html"
             if parts.query:
                 path = query_file(path, parts.query)
-            target = os.path.normpath(os.path.join(base, path.lstrip("/")))
-            found = _read(target) if target.startswith(base + os.sep) else None
+            found = _site_file(base, path)
             if found is None:
                 self._send(404, "<h1>404 页面不存在</h1>".encode(charset if charset != "gb2312" else "gbk"),
                            f"text/html; charset={charset}")
                 return
-            modified, body = found
+            name, modified, body = found
             # validators as real servers send them; a matching conditional request gets 304
             validators = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"',  # noqa: S324 - an ETag, not security
                           "Last-Modified": formatdate(modified, usegmt=True)}
             if self.headers.get("If-None-Match") == validators["ETag"]:
                 self._send(304, b"", "text/html", validators)
                 return
-            name = os.path.basename(target)
             content_type = _content_type(name, body)
             if content_type.startswith("text/html"):
                 content_type += f"; charset={charset}"
