@@ -12,9 +12,8 @@ over from what was committed.
 
 The child runs at a lower scheduling priority (``WRITER_NICE``): when the machine's cores are all
 busy, the crawl (its downloads have timeouts, the sites' connections wait on it) goes first and the
-writer, a batch job with a pipe of work in hand, takes the gaps. On two cores this lifted the
-crawl's pages/s by 6% (median of three alternated rounds; ``bench/province.py``, BENCHMARKS.md);
-with cores to spare it changes nothing.
+writer, a batch job with a pipe of work in hand, takes the gaps; with cores to spare it changes
+nothing. Its effect on the benchmark's 2 cores is within that host's noise (BENCHMARKS.md).
 """
 
 from __future__ import annotations
