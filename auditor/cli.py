@@ -19,9 +19,10 @@ from typing import Any
 
 from auditor import __version__
 from auditor.crawl import CrawlFailed, run_crawl
-from auditor.evidence import tool_commit
+from auditor.evidence import EvidenceConflict, tool_commit
 from auditor.extract.metadata import extract_page
 from auditor.incremental import previous_run
+from auditor.ingest import claim_evidence
 from auditor.profiles import detect
 from auditor.progress import Progress
 from auditor.registry import Registry, RegistryError, load_registry
@@ -87,6 +88,14 @@ def _crawl_settings(store: Store, run_id: int, progress: Progress, ignore_robots
     return settings
 
 
+def _claim_evidence(store: Store, run_id: int) -> None:
+    """Before a crawl: the run's WARC file must not be another store's (see ``claim_warc``)."""
+    try:
+        claim_evidence(store, run_id)
+    except EvidenceConflict as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,
            full: bool = False, share: float | None = None, resume: bool = False, ignore_robots: bool = False,
            settings: dict[str, str] | None = None) -> dict:
@@ -96,6 +105,7 @@ def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...],
     if previous:
         progress.done(f"增量检查 incremental: known documents of run {previous} are carried over (--full to re-fetch all)")
     settings = _crawl_settings(store, run_id, progress, ignore_robots, settings)
+    _claim_evidence(store, run_id)
     try:
         return run_crawl(registry, store, run_id, only=only, log_file=log_file, progress=progress, previous=previous,
                          share=share, resume=resume, settings=settings)
@@ -113,6 +123,7 @@ def _crawl_on_nodes(store: Store, registry: Registry, run_id: int, only: tuple[s
         raise UsageError(f"--nodes needs the scale-out extra: pip install 'zwgk-auditor[scaleout]' ({exc})") from exc
 
     settings = _crawl_settings(store, run_id, progress, ignore_robots, settings, nodes=nodes)
+    _claim_evidence(store, run_id)
     try:
         return run_distributed(registry, store, run_id, nodes, only=only, settings=settings, report=progress.done)
     except ScaleOutError as exc:

@@ -45,8 +45,55 @@ def _warc_date(fetched_at: str | None) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class EvidenceConflict(RuntimeError):
+    """A run's WARC file in the store's folder belongs to another store."""
+
+
+def warc_store(path: Path) -> str | None:
+    """The store a WARC file was written for (its ``warcinfo`` record's ``store`` field), or None
+    for a file written before that field existed, or unreadable."""
+    try:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "warcinfo":
+                    return None
+                fields = dict(line.split(b":", 1) for line in record.content_stream().read().splitlines() if b":" in line)
+                store = fields.get(b"store")
+                return store.strip().decode("utf-8", "replace") if store else None
+    except Exception:  # noqa: BLE001 - whatever warcio raises on a torn or foreign file
+        return None
+    return None
+
+
+def claim_warc(path: Path, store: str, cited: bool) -> None:
+    """Make ``path`` (a run's WARC, final or ``.part``) safe for ``store`` to write: every store in a
+    folder shares ``evidence/``, so an existing file is appended to only when it is this store's.
+
+    A file the store cites (a resumed run) or one older than the ``store`` field is kept and
+    appended to. A file written for this store that it does not cite — its store was deleted and
+    made again, or its crawl was killed before anything was committed — holds nothing a row points
+    to: it is set aside (``.orphaned-…``), never deleted. A file of another store it does not cite
+    is that store's evidence: ``EvidenceConflict``, and nothing is touched."""
+    if cited:
+        return
+    for existing in (path.with_name(path.name + ".part"), path):
+        if not existing.exists():
+            continue
+        owner = warc_store(existing)
+        if owner is None:
+            continue
+        if owner != store:
+            raise EvidenceConflict(
+                f"{existing} holds the evidence of the store {owner!r}, kept in the same folder as {store!r}; "
+                f"give each store a folder of its own (its evidence/ folder is shared)")
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        existing.replace(existing.with_name(f"{existing.name}.orphaned-{stamp}"))
+
+
 class EvidenceWriter:
-    """Appends one run's responses to ``run-N.warc.gz.part``; ``close`` renames it into place."""
+    """Appends one run's responses to ``run-N.warc.gz.part``; ``close`` renames it into place.
+    ``info`` goes into the file's ``warcinfo`` record (its ``store`` field names the store the
+    file is written for: see ``claim_warc``)."""
 
     def __init__(self, path: Path, info: dict[str, Any]):
         self.path = path

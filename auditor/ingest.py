@@ -17,10 +17,11 @@ from __future__ import annotations
 import base64
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.evidence import EvidenceWriter, tool_commit, warc_path
+from auditor.evidence import EvidenceWriter, claim_warc, tool_commit, warc_path
 from auditor.extract.attachments import attachment_text
 from auditor.extract.encoding import decode
 from auditor.extract.record import document_fields
@@ -37,12 +38,12 @@ class CrawlWriter:
     def __init__(self, store: Store, run_id: int):
         self.store, self.run_id = store, run_id
         run = store.run(run_id)
-        path = warc_path(store.path, run_id)
+        path = claim_evidence(store, run_id)
+        self.warc_name = str(path.relative_to(store.path.parent))
         self.evidence = EvidenceWriter(path, {
-            "software": f"zwgk-auditor {__version__}", "commit": tool_commit() or "unknown",
+            "software": f"zwgk-auditor {__version__}", "commit": tool_commit() or "unknown", "store": store.path.name,
             "command": run["command"], "catalogue-version": run["catalogue_version"],
             "run": run_id, "audit-date": run["audit_date"], "format": "WARC File Format 1.1"})
-        self.warc_name = str(path.relative_to(store.path.parent))
         self.buffer: dict[str, list[dict[str, Any]]] = {}
         self.carried: list[dict[str, Any]] = []  # known documents of a re-audit, copied from their run
         self.pending = 0
@@ -114,6 +115,16 @@ class CrawlWriter:
     def close(self) -> None:
         self.flush()
         self.evidence.close()  # the WARC gets its final name only once complete
+
+
+def claim_evidence(store: Store, run_id: int) -> Path:
+    """The run's WARC path, made safe for this store to write (``claim_warc``: raises
+    ``EvidenceConflict`` when another store's file is in the way)."""
+    path = warc_path(store.path, run_id)
+    cited = store.db.execute("SELECT 1 FROM pages WHERE run_id = ? AND warc_file = ? LIMIT 1",
+                             [run_id, str(path.relative_to(store.path.parent))]).fetchone()
+    claim_warc(path, store.path.name, cited=cited is not None)
+    return path
 
 
 def read_from_page(row: dict[str, Any], bundle: list[dict[str, Any]]) -> dict[str, Any]:

@@ -5,9 +5,12 @@ evidence`` extracting the archived copy, and the report's archived-copy pages.""
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 from warcio.archiveiterator import ArchiveIterator
 
+from auditor.evidence import EvidenceWriter
+from auditor.ingest import CrawlWriter
 from auditor.store import Store
 from tests.conftest import run_auditor
 
@@ -88,3 +91,81 @@ def test_reevaluation_from_the_archive_equals_the_original(demo_audit, tmp_path)
     assert store.rows("SELECT url, index_no, doc_no, published, written, text FROM documents ORDER BY url") == documents
     assert store.rows("SELECT url, text, reason FROM attachments ORDER BY url") == attachments
     assert store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5") == before
+
+
+def _store_with_run(db) -> tuple[Store, int]:
+    store = Store(db)
+    run_id = store.start_run(audit_date="2026-11-30", sites_file="s.yaml", registry={"bureaus": []},
+                             catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
+    return store, run_id
+
+
+def _page(run_id: int, n: int) -> dict:
+    return {"_table": "pages", "run_id": run_id, "url": f"http://127.0.0.2/{n}.html", "bureau_id": "b", "kind": "detail",
+            "status": 200, "fetched_at": "2026-11-30T10:00:00+08:00", "_body": f"<html>第{n}页</html>".encode(),
+            "_headers": [("Content-Type", "text/html")]}
+
+
+def _info(path) -> str:
+    with open(path, "rb") as stream:
+        return next(iter(ArchiveIterator(stream))).content_stream().read().decode("utf-8")
+
+
+def test_a_store_never_writes_into_another_stores_evidence(demo_audit, tmp_path):
+    """Stores in one folder share ``evidence/``: a second store's run 1 must not append to (or, at
+    retention, delete) the first store's run-1 file."""
+    shutil.copytree(demo_audit["db"].parent / "evidence", tmp_path / "evidence")
+    warc = tmp_path / "evidence" / "run-1.warc.gz"
+    before = hashlib.sha256(warc.read_bytes()).hexdigest()
+    assert "store: audit.db" in _info(warc)
+    (tmp_path / "sites.yaml").write_text(demo_audit["registry"], encoding="utf-8")
+    done = run_auditor("-q", "audit", "--sites", str(tmp_path / "sites.yaml"), "--db", str(tmp_path / "other.db"),
+                       "--out", str(tmp_path / "report"))
+    assert done.returncode == 2 and "'audit.db'" in done.stderr and "run-1.warc.gz" in done.stderr, done.stderr
+    assert hashlib.sha256(warc.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in warc.parent.iterdir()) == ["run-1.warc.gz"]
+    run = Store(tmp_path / "other.db").run(1)
+    assert run["status"] == "failed" and "audit.db" in run["stats"]
+
+
+def test_evidence_nothing_cites_is_set_aside_and_cited_evidence_is_resumed(tmp_path):
+    store, run_id = _store_with_run(tmp_path / "a.db")
+    writer = CrawlWriter(store, run_id)
+    writer.add(_page(run_id, 1))
+    writer.close()
+    store.close()
+    old = (tmp_path / "evidence" / "run-1.warc.gz").read_bytes()
+    for leftover in tmp_path.glob("a.db*"):  # the store is deleted and made again; its evidence stays
+        leftover.unlink()
+    store, run_id = _store_with_run(tmp_path / "a.db")
+    writer = CrawlWriter(store, run_id)
+    (aside,) = (tmp_path / "evidence").glob("run-1.warc.gz.orphaned-*")
+    assert aside.read_bytes() == old  # set aside whole, never deleted
+    writer.add(_page(run_id, 2))
+    writer.flush()  # committed: the store now cites the .part file's records
+    part = tmp_path / "evidence" / "run-1.warc.gz.part"
+    assert "resumed" not in _info(part)
+    # a crawl killed after that commit: the next writer of the run appends to its file
+    writer = CrawlWriter(store, run_id)
+    writer.add(_page(run_id, 3))
+    writer.close()
+    urls = []
+    with open(tmp_path / "evidence" / "run-1.warc.gz", "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                urls.append(record.rec_headers.get_header("WARC-Target-URI"))
+    assert urls == ["http://127.0.0.2/2.html", "http://127.0.0.2/3.html"]
+    assert [p.name for p in (tmp_path / "evidence").glob("run-1.warc.gz.orphaned-*")] == [aside.name]
+
+
+def test_evidence_from_before_the_store_field_is_appended_to(tmp_path):
+    """A WARC written before files named their store cannot be told apart: kept and appended to."""
+    folder = tmp_path / "evidence"
+    legacy = EvidenceWriter(folder / "run-1.warc.gz", {"software": "zwgk-auditor 0.0.9"})
+    legacy.close()
+    size = (folder / "run-1.warc.gz").stat().st_size
+    store, run_id = _store_with_run(tmp_path / "b.db")
+    writer = CrawlWriter(store, run_id)
+    writer.add(_page(run_id, 1))
+    writer.close()
+    assert (folder / "run-1.warc.gz").stat().st_size > size and not list(folder.glob("*.orphaned-*"))

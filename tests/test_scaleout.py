@@ -61,31 +61,32 @@ def test_the_egg_holds_the_scrapy_project():
 def test_scrapyd_audit_equals_single_machine_audit(tmp_path):
     province = tmp_path / "province"
     simulate(province, seed=1, hosts=3)  # the demo's ten bureaus on three shared hosts
+    one, many = tmp_path / "one", tmp_path / "many"  # a folder per store: each has its own evidence/
     with serve_province(province) as sites, scrapyd_nodes(tmp_path / "nodes", 3) as nodes:
-        single = run_auditor("-q", "audit", "--sites", str(sites), "--db", str(tmp_path / "single.db"),
-                             "--out", str(tmp_path / "single"))
+        single = run_auditor("-q", "audit", "--sites", str(sites), "--db", str(one / "single.db"),
+                             "--out", str(one / "report"))
         assert single.returncode == 0, single.stderr
         process = subprocess.Popen(
-            [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(tmp_path / "nodes.db"),
-             "--out", str(tmp_path / "out"), "--nodes", ",".join(n.url for n in nodes)],
+            [sys.executable, "-m", "auditor.cli", "audit", "--sites", str(sites), "--db", str(many / "nodes.db"),
+             "--out", str(many / "report"), "--nodes", ",".join(n.url for n in nodes)],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         running_on(nodes[2])
         nodes[2].kill()  # a machine dies mid-audit, with its crawl
         output, _ = process.communicate(timeout=600)
     assert process.returncode == 0, output
     assert "stopped answering" in output and "rescheduled on" in output
-    stats = json.loads(sqlite3.connect(tmp_path / "nodes.db").execute("SELECT stats FROM runs").fetchone()[0])
+    stats = json.loads(sqlite3.connect(many / "nodes.db").execute("SELECT stats FROM runs").fetchone()[0])
     assert stats["rescheduled"] >= 1 and all(s["node"] != nodes[2].url for s in stats["shards"])
     hosts = [h for s in stats["shards"] for h in s["hosts"]]
     assert sorted(hosts) == ["127.0.1.1", "127.0.1.2", "127.0.1.3"]  # each host in one shard, one node
-    merged = fails(tmp_path / "nodes.db")
-    assert merged == fails(tmp_path / "single.db")
+    merged = fails(many / "nodes.db")
+    assert merged == fails(one / "single.db")
     truth = json.loads((province / "ground_truth.json").read_text(encoding="utf-8"))
     assert {(b, r) for b, r, s, _ in merged if s == "fail"} == {(d["bureau"], d["rule"]) for d in truth["defects"]}
-    documents = sqlite3.connect(tmp_path / "nodes.db").execute("SELECT COUNT(*), COUNT(DISTINCT url) FROM documents").fetchone()
-    assert documents[0] == documents[1] == sqlite3.connect(tmp_path / "single.db").execute(
+    documents = sqlite3.connect(many / "nodes.db").execute("SELECT COUNT(*), COUNT(DISTINCT url) FROM documents").fetchone()
+    assert documents[0] == documents[1] == sqlite3.connect(one / "single.db").execute(
         "SELECT COUNT(*) FROM documents").fetchone()[0]
-    assert (tmp_path / "nodes.db").parent.joinpath("evidence", "run-1.warc.gz").stat().st_size > 100_000
+    assert (many / "evidence" / "run-1.warc.gz").stat().st_size > 100_000  # the nodes' responses, merged
 
 
 def test_a_node_that_never_answers_is_declared_dead(monkeypatch):
