@@ -54,15 +54,14 @@ def warc_store(path: Path) -> str | None:
     for a file written before that field existed, or unreadable."""
     try:
         with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type != "warcinfo":
-                    return None
-                fields = dict(line.split(b":", 1) for line in record.content_stream().read().splitlines() if b":" in line)
-                store = fields.get(b"store")
-                return store.strip().decode("utf-8", "replace") if store else None
+            first = next(iter(ArchiveIterator(stream)), None)
+            if first is None or first.rec_type != "warcinfo":
+                return None
+            lines = first.content_stream().read().splitlines()
     except Exception:  # noqa: BLE001 - whatever warcio raises on a torn or foreign file
         return None
-    return None
+    store = dict(line.split(b":", 1) for line in lines if b":" in line).get(b"store")
+    return store.strip().decode("utf-8", "replace") if store else None
 
 
 def claim_warc(path: Path, store: str, cited: bool) -> None:
