@@ -93,7 +93,7 @@ def _claim_evidence(store: Store, run_id: int) -> None:
     try:
         claim_evidence(store, run_id)
     except EvidenceConflict as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(f"证据文件属于另一个检查库 (evidence of another store): {exc}") from exc
 
 
 def _crawl(store: Store, registry: Registry, run_id: int, only: tuple[str, ...], progress: Progress,

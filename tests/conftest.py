@@ -12,10 +12,24 @@ import pytest
 
 from auditor.simulator import simulate
 from auditor.simulator.server import serve_province
+from auditor.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ZWGK_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
+
+
+def start_run(store: Store) -> int:
+    """A bare run in ``store``, for tests that write crawl items without a crawl."""
+    return store.start_run(audit_date="2026-11-29", sites_file="s.yaml", registry={"bureaus": []},
+                           catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
+
+
+def page_item(run_id: int, n: int) -> dict:
+    """A fetched detail page as the crawl hands it to the store writer."""
+    return {"_table": "pages", "run_id": run_id, "url": f"http://127.0.0.2/{n}.html", "bureau_id": "b",
+            "kind": "detail", "status": 200, "fetched_at": "2026-11-29T10:00:00+08:00",
+            "_body": f"<html>第{n}页</html>".encode(), "_headers": [("Content-Type", "text/html")]}
 
 
 def run_auditor(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

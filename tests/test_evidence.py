@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from auditor.evidence import EvidenceWriter
 from auditor.ingest import CrawlWriter
 from auditor.store import Store
-from tests.conftest import run_auditor
+from tests.conftest import page_item, run_auditor, start_run
 
 
 def test_every_response_is_archived_and_matches_the_store(demo_audit):
@@ -93,19 +93,6 @@ def test_reevaluation_from_the_archive_equals_the_original(demo_audit, tmp_path)
     assert store.rows("SELECT bureau_id, rule, status, subject, message FROM findings ORDER BY 1, 2, 4, 5") == before
 
 
-def _store_with_run(db) -> tuple[Store, int]:
-    store = Store(db)
-    run_id = store.start_run(audit_date="2026-11-30", sites_file="s.yaml", registry={"bureaus": []},
-                             catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
-    return store, run_id
-
-
-def _page(run_id: int, n: int) -> dict:
-    return {"_table": "pages", "run_id": run_id, "url": f"http://127.0.0.2/{n}.html", "bureau_id": "b", "kind": "detail",
-            "status": 200, "fetched_at": "2026-11-30T10:00:00+08:00", "_body": f"<html>第{n}页</html>".encode(),
-            "_headers": [("Content-Type", "text/html")]}
-
-
 def _info(path) -> str:
     with open(path, "rb") as stream:
         return next(iter(ArchiveIterator(stream))).content_stream().read().decode("utf-8")
@@ -121,7 +108,8 @@ def test_a_store_never_writes_into_another_stores_evidence(demo_audit, tmp_path)
     (tmp_path / "sites.yaml").write_text(demo_audit["registry"], encoding="utf-8")
     done = run_auditor("-q", "audit", "--sites", str(tmp_path / "sites.yaml"), "--db", str(tmp_path / "other.db"),
                        "--out", str(tmp_path / "report"))
-    assert done.returncode == 2 and "'audit.db'" in done.stderr and "run-1.warc.gz" in done.stderr, done.stderr
+    assert done.returncode == 2 and "证据文件属于另一个检查库" in done.stderr, done.stderr
+    assert "'audit.db'" in done.stderr and "run-1.warc.gz" in done.stderr
     assert hashlib.sha256(warc.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in warc.parent.iterdir()) == ["run-1.warc.gz"]
     run = Store(tmp_path / "other.db").run(1)
@@ -129,25 +117,27 @@ def test_a_store_never_writes_into_another_stores_evidence(demo_audit, tmp_path)
 
 
 def test_evidence_nothing_cites_is_set_aside_and_cited_evidence_is_resumed(tmp_path):
-    store, run_id = _store_with_run(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db")
+    run_id = start_run(store)
     writer = CrawlWriter(store, run_id)
-    writer.add(_page(run_id, 1))
+    writer.add(page_item(run_id, 1))
     writer.close()
     store.close()
     old = (tmp_path / "evidence" / "run-1.warc.gz").read_bytes()
     for leftover in tmp_path.glob("a.db*"):  # the store is deleted and made again; its evidence stays
         leftover.unlink()
-    store, run_id = _store_with_run(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db")
+    run_id = start_run(store)
     writer = CrawlWriter(store, run_id)
     (aside,) = (tmp_path / "evidence").glob("run-1.warc.gz.orphaned-*")
     assert aside.read_bytes() == old  # set aside whole, never deleted
-    writer.add(_page(run_id, 2))
+    writer.add(page_item(run_id, 2))
     writer.flush()  # committed: the store now cites the .part file's records
     part = tmp_path / "evidence" / "run-1.warc.gz.part"
     assert "resumed" not in _info(part)
     # a crawl killed after that commit: the next writer of the run appends to its file
     writer = CrawlWriter(store, run_id)
-    writer.add(_page(run_id, 3))
+    writer.add(page_item(run_id, 3))
     writer.close()
     urls = []
     with open(tmp_path / "evidence" / "run-1.warc.gz", "rb") as stream:
@@ -164,8 +154,9 @@ def test_evidence_from_before_the_store_field_is_appended_to(tmp_path):
     legacy = EvidenceWriter(folder / "run-1.warc.gz", {"software": "zwgk-auditor 0.0.9"})
     legacy.close()
     size = (folder / "run-1.warc.gz").stat().st_size
-    store, run_id = _store_with_run(tmp_path / "b.db")
+    store = Store(tmp_path / "b.db")
+    run_id = start_run(store)
     writer = CrawlWriter(store, run_id)
-    writer.add(_page(run_id, 1))
+    writer.add(page_item(run_id, 1))
     writer.close()
     assert (folder / "run-1.warc.gz").stat().st_size > size and not list(folder.glob("*.orphaned-*"))

@@ -14,11 +14,7 @@ import pytest
 
 from auditor.store import Store
 from auditor.writer import WRITER_NICE, WriterFailed, WriterProcess
-
-
-def _run(store: Store) -> int:
-    return store.start_run(audit_date="2026-11-29", sites_file="s.yaml", registry={"bureaus": []},
-                           catalogue_version="1", tool_version="0.1.0", command="auditor audit", province="安徽省")
+from tests.conftest import page_item, start_run
 
 
 def _alive(pid: int) -> bool:
@@ -32,13 +28,11 @@ def _alive(pid: int) -> bool:
 
 def test_writer_stores_pages_and_reports(tmp_path):
     store = Store(tmp_path / "a.db")
-    run_id = _run(store)
+    run_id = start_run(store)
     store.close()
     writer = WriterProcess(str(tmp_path / "a.db"), run_id)
     for n in range(3):
-        writer.add({"_table": "pages", "run_id": run_id, "url": f"http://127.0.0.2/{n}.html", "bureau_id": "b",
-                    "kind": "detail", "status": 200, "fetched_at": "2026-11-29T10:00:00+08:00",
-                    "_body": f"<html>第{n}页</html>".encode(), "_headers": [("Content-Type", "text/html")]})
+        writer.add(page_item(run_id, n))
     # it yields the CPU to the crawl when cores are short (once started: spawning takes a moment)
     wanted, deadline = min(19, os.getpriority(os.PRIO_PROCESS, 0) + WRITER_NICE), time.monotonic() + 20
     while os.getpriority(os.PRIO_PROCESS, writer.process.pid) != wanted and time.monotonic() < deadline:
@@ -90,7 +84,7 @@ def test_writer_dies_with_the_crawl(tmp_path):
 
 def test_a_dead_writer_stops_the_crawl_at_its_next_item(tmp_path):
     store = Store(tmp_path / "a.db")
-    run_id = _run(store)
+    run_id = start_run(store)
     store.close()
     writer = WriterProcess(str(tmp_path / "a.db"), run_id)
     os.kill(writer.process.pid, signal.SIGKILL)
